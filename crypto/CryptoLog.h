@@ -1,0 +1,6 @@
+#pragma once
+
+#include <QLoggingCategory>
+
+// Log category of the crypto layer. Never log plaintexts, keys or key material.
+Q_DECLARE_LOGGING_CATEGORY(lcCrypto)

@@ -1,0 +1,3 @@
+#include "model/config/ConfigLog.h"
+
+Q_LOGGING_CATEGORY(lcConfig, "mk.config", QtInfoMsg)

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QString>
+
+#include <expected>
+
+namespace mk::store {
+
+// Store failures as codes; `detail` carries the driver's text (never secret values).
+enum class ErrorCode
+{
+    BadUrl,           // --db URL could not be parsed
+    DriverMissing,    // the Qt SQL plugin for this database is not installed
+    ConnectFailed,    // server down, refused login, unknown database
+    FileNotFound,     // SQLite file missing
+    Locked,           // SQLite file locked by another process after the busy timeout
+    ReadOnly,         // write attempted on a read-only file / connection
+    NotMosaicoo,      // no data_keys table and no secret locations: not a Mosaicoo database
+    QueryFailed,      // a statement failed (detail holds the driver error)
+    Conflict,         // optimistic write lost: the row changed under us
+    Io,               // backup/restore file problems
+};
+
+struct Error
+{
+    ErrorCode code = ErrorCode::QueryFailed;
+    QString detail;
+};
+
+template <typename T>
+using Result = std::expected<T, Error>;
+
+inline std::unexpected<Error> fail(ErrorCode code, QString detail = {})
+{
+    return std::unexpected<Error>(Error{code, std::move(detail)});
+}
+
+} // namespace mk::store

@@ -1,0 +1,6 @@
+#pragma once
+
+#include <QLoggingCategory>
+
+// Log category of the ui layer. Never log plaintexts, keys or key material.
+Q_DECLARE_LOGGING_CATEGORY(lcUi)

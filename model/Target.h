@@ -1,6 +1,6 @@
 #pragma once
 
-#include "config/MosaicooConfig.h"
+#include "model/config/MosaicooConfig.h"
 #include "crypto/SecretBytes.h"
 #include "model/ModelError.h"
 #include "model/store/ConnectionSpec.h"

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "model/store/SecretLocation.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <utility>
+
+namespace mk::store {
+
+// One encrypted value found inside a cell.
+struct CellValue
+{
+    QString field;               // as in the fixtures' expected files ("password", "value", ...)
+    QByteArray payload;          // decoded payload bytes (what the crypto layer decrypts)
+    SecretLocation::Encoding encodingUsed = SecretLocation::Encoding::StdBase64; // never AnyBase64
+    bool padded = false;         // base64 text carried '=' padding
+    qsizetype spanStart = 0;     // where the stored text sits in the raw cell
+    qsizetype spanLength = 0;    // (JSON: the string token's content between the quotes)
+};
+
+struct CellProblem
+{
+    enum Kind { BadJson, BadBase64 };
+    QString field; // column name for a container that cannot be parsed
+    Kind kind = BadJson;
+    QString detail; // technical, never the value itself
+};
+
+struct CellExpansion
+{
+    QList<CellValue> values;
+    QList<CellProblem> problems;
+    bool empty = false; // NULL/empty cell, {} or JSON null container: nothing to do
+};
+
+// Pure function (no SQL): split a raw cell into its encrypted values.
+CellExpansion expandCell(const SecretLocation& location, const QByteArray& raw, bool isNull);
+
+// Re-encodes each (field, new payload) in the flavour the field had (padding as found) and
+// splices it into the original bytes; every other byte stays untouched. Unknown fields are
+// ignored. Single/RawBytes cells are replaced whole.
+QByteArray replaceValues(const SecretLocation& location,
+                         const QByteArray& raw,
+                         const QList<std::pair<QString, QByteArray>>& replacements);
+
+} // namespace mk::store

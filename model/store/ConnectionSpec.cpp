@@ -1,0 +1,100 @@
+#include "model/store/ConnectionSpec.h"
+
+#include <QUrl>
+#include <QUrlQuery>
+
+namespace mk::store {
+
+Result<ConnectionSpec> ConnectionSpec::fromUrl(const QString& url)
+{
+    const QString s = url.trimmed();
+    if (s.isEmpty())
+        return fail(ErrorCode::BadUrl, QStringLiteral("empty database URL"));
+
+    ConnectionSpec spec;
+    const qsizetype colon = s.indexOf(QLatin1Char(':'));
+    const QString scheme = colon > 0 ? s.left(colon).toLower() : QString();
+
+    if (scheme == QLatin1String("sqlite") || scheme == QLatin1String("sqlite3")
+        || scheme == QLatin1String("file")) {
+        QString rest = s.mid(colon + 1);
+        if (rest.startsWith(QLatin1String("//")))
+            rest = rest.mid(2);
+        if (scheme == QLatin1String("file"))
+            rest = QUrl::fromPercentEncoding(rest.toUtf8());
+        if (rest.isEmpty())
+            return fail(ErrorCode::BadUrl, QStringLiteral("sqlite URL without a path"));
+        spec.driver = Driver::Sqlite;
+        spec.path = rest;
+        return spec;
+    }
+
+    const bool isPg = scheme == QLatin1String("postgres") || scheme == QLatin1String("postgresql");
+    const bool isMy = scheme == QLatin1String("mysql") || scheme == QLatin1String("mariadb");
+    if (!isPg && !isMy) {
+        // A bare path (also "C:\..." drive letters and relative names without a scheme).
+        if (s.contains(QLatin1String("://")))
+            return fail(ErrorCode::BadUrl, QStringLiteral("unknown URL scheme '%1'").arg(scheme));
+        spec.driver = Driver::Sqlite;
+        spec.path = s;
+        return spec;
+    }
+
+    const QUrl u(s, QUrl::StrictMode);
+    if (!u.isValid())
+        return fail(ErrorCode::BadUrl, QStringLiteral("invalid URL: %1").arg(u.errorString()));
+    spec.driver = isPg ? Driver::Postgres : Driver::Mysql;
+    spec.host = u.host(QUrl::FullyDecoded);
+    if (spec.host.isEmpty())
+        return fail(ErrorCode::BadUrl, QStringLiteral("URL without a host"));
+    spec.port = u.port(0);
+    if (spec.port < 0 || spec.port > 65535)
+        return fail(ErrorCode::BadUrl, QStringLiteral("bad port"));
+    spec.user = u.userName(QUrl::FullyDecoded);
+    spec.password = u.password(QUrl::FullyDecoded);
+    QString db = u.path(QUrl::FullyDecoded);
+    if (db.startsWith(QLatin1Char('/')))
+        db = db.mid(1);
+    if (db.isEmpty() || db.contains(QLatin1Char('/')))
+        return fail(ErrorCode::BadUrl, QStringLiteral("URL without a database name"));
+    spec.database = db;
+    const QUrlQuery query(u);
+    for (const auto& [key, value] : query.queryItems(QUrl::FullyDecoded)) {
+        const QString k = key.toLower();
+        if (k == QLatin1String("sslmode") || k == QLatin1String("ssl-mode"))
+            spec.sslMode = value;
+        else if (k == QLatin1String("sslrootcert") || k == QLatin1String("ssl-ca"))
+            spec.sslRootCert = value;
+        else
+            return fail(ErrorCode::BadUrl, QStringLiteral("unknown URL parameter '%1'").arg(key));
+    }
+    return spec;
+}
+
+int ConnectionSpec::effectivePort() const
+{
+    if (port > 0)
+        return port;
+    switch (driver) {
+    case Driver::Postgres: return 5432;
+    case Driver::Mysql: return 3306;
+    case Driver::Sqlite: return 0;
+    }
+    return 0;
+}
+
+QString ConnectionSpec::displayName() const
+{
+    if (driver == Driver::Sqlite)
+        return QStringLiteral("sqlite:") + path;
+    QString out = driver == Driver::Postgres ? QStringLiteral("postgres://") : QStringLiteral("mysql://");
+    if (!user.isEmpty())
+        out += user + QLatin1Char('@');
+    out += host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+    out += QLatin1Char(':') + QString::number(effectivePort()) + QLatin1Char('/') + database;
+    if (!sslMode.isEmpty())
+        out += QStringLiteral("?sslmode=") + sslMode;
+    return out;
+}
+
+} // namespace mk::store

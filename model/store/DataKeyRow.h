@@ -1,0 +1,41 @@
+#pragma once
+
+#include "model/store/StoreError.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace mk::store {
+
+class Database;
+
+// One row of data_keys. `id` is the key column (normally `name`), `label` is empty on 8.x schemas.
+struct DataKeyRow
+{
+    QString id;
+    QString label;
+    QString provider;
+    QString scope;
+    bool active = false;
+    QByteArray encryptedData;
+    QString created; // "YYYY-MM-DD HH:MM:SS" as stored
+    QString updated;
+};
+
+[[nodiscard]] Result<QList<DataKeyRow>> loadDataKeys(Database& db);
+[[nodiscard]] Result<void> insertDataKey(Database& db, const DataKeyRow& row);
+// Sets provider, label (if the column exists), encrypted_data and updated. No such row: Conflict.
+[[nodiscard]] Result<void> updateDataKeyWrap(Database& db,
+                                             const QString& id,
+                                             const QString& provider,
+                                             const QString& label,
+                                             const QByteArray& encryptedData,
+                                             const QString& updated);
+// UPDATE data_keys SET active=false WHERE active=true; returns the number of rows changed.
+[[nodiscard]] Result<qint64> deactivateAllDataKeys(Database& db);
+// Returns the number of rows deleted.
+[[nodiscard]] Result<qint64> deleteDataKeys(Database& db, const QStringList& ids);
+
+} // namespace mk::store

@@ -1,0 +1,53 @@
+#include "model/store/SqlSupport.h"
+
+#include "model/store/StoreLog.h"
+
+#include <QSqlError>
+
+namespace mk::store {
+
+QString SqlSupport::quote(ConnectionSpec::Driver driver, const QString& identifier)
+{
+    if (driver == ConnectionSpec::Driver::Mysql)
+        return QLatin1Char('`') + identifier + QLatin1Char('`');
+    return QLatin1Char('"') + identifier + QLatin1Char('"');
+}
+
+Error SqlSupport::queryError(ConnectionSpec::Driver driver, const QSqlError& error, const QString& what)
+{
+    const QString native = error.nativeErrorCode();
+    const QString text = error.text();
+    qCWarning(lcStore).noquote() << what << "failed:" << text;
+    if (driver == ConnectionSpec::Driver::Sqlite) {
+        // SQLITE_BUSY = 5, SQLITE_LOCKED = 6, SQLITE_READONLY = 8, SQLITE_NOTADB = 26
+        if (native == QLatin1String("5") || native == QLatin1String("6")
+            || text.contains(QLatin1String("database is locked")))
+            return Error{ErrorCode::Locked, text};
+        if (native == QLatin1String("8") || text.contains(QLatin1String("readonly database")))
+            return Error{ErrorCode::ReadOnly, text};
+        if (native == QLatin1String("26") || text.contains(QLatin1String("not a database")))
+            return Error{ErrorCode::NotMosaicoo, text};
+    } else if (driver == ConnectionSpec::Driver::Postgres) {
+        if (native == QLatin1String("25006"))
+            return Error{ErrorCode::ReadOnly, text};
+    } else if (native == QLatin1String("1792")) {
+        return Error{ErrorCode::ReadOnly, text};
+    }
+    return Error{ErrorCode::QueryFailed, what + QStringLiteral(": ") + text};
+}
+
+QByteArray SqlSupport::toBytes(const QVariant& value)
+{
+    if (value.typeId() == QMetaType::QByteArray)
+        return value.toByteArray();
+    return value.toString().toUtf8();
+}
+
+QVariant SqlSupport::boolValue(ConnectionSpec::Driver driver, bool value)
+{
+    if (driver == ConnectionSpec::Driver::Postgres)
+        return QVariant(value);
+    return QVariant(value ? 1 : 0);
+}
+
+} // namespace mk::store

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "model/store/ConnectionSpec.h"
+#include "model/store/StoreError.h"
+
+#include <QString>
+#include <QVariant>
+
+class QSqlQuery;
+class QSqlError;
+
+namespace mk::store {
+
+class Database;
+
+// Internal helpers shared by the store's .cpp files (forward declarations only: no QtSql here).
+class SqlSupport
+{
+public:
+    // Quotes an identifier from the fixed catalog for the connection's dialect.
+    static QString quote(ConnectionSpec::Driver driver, const QString& identifier);
+    // Maps a failed statement to an Error (SQLite busy/locked -> Locked, read-only -> ReadOnly).
+    static Error queryError(ConnectionSpec::Driver driver, const QSqlError& error, const QString& what);
+    // Cell value as bytes: QByteArray as is, anything else via UTF-8.
+    static QByteArray toBytes(const QVariant& value);
+    // Boolean literal for WHERE clauses and binds.
+    static QVariant boolValue(ConnectionSpec::Driver driver, bool value);
+};
+
+} // namespace mk::store

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/config/MosaicooConfig.h"
+#include "model/config/SecretKeySource.h"
 #include "crypto/SecretBytes.h"
 #include "model/ModelError.h"
 #include "model/store/ConnectionSpec.h"
@@ -10,17 +11,6 @@
 
 namespace mk::model {
 
-// Where the secret key came from (product.md §1.3).
-enum class SecretKeyOrigin
-{
-    KeyFile,
-    EnvironmentMosaicoo, // MOSAICOO_SECRET_KEY
-    EnvironmentGrafana,  // GF_SECURITY_SECRET_KEY
-    ConfigFile,
-    TypedByUser,
-    PublicDefault, // SW2YcwTIb9zpOOhoPsMm: warn visibly
-};
-
 // What the user asked to open (CLI flags or the GUI connection dialog).
 struct OpenRequest
 {
@@ -28,6 +18,7 @@ struct OpenRequest
     QString configFile;    // --config FILE
     QString secretKeyFile; // --secret-key-file FILE
     QByteArray typedSecretKey; // GUI password field (never from argv)
+    bool databaseOptional = false; // payload tools: a database is needed only for envelope values
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
 };
 
@@ -38,14 +29,17 @@ struct Target
     store::ConnectionSpec connection;
     config::MosaicooConfig config;
     QByteArray secretKey; // UTF-8 bytes of [security] secret_key (wiped by holders when done)
-    SecretKeyOrigin secretKeyOrigin = SecretKeyOrigin::PublicDefault;
+    config::SecretKeyOrigin secretKeyOrigin = config::SecretKeyOrigin::PublicDefault;
+    bool secretKeyTyped = false;  // typed into the GUI's password field
+    bool publicDefaultKey = true; // the key equals the well-known public default
 
-    bool usesPublicDefaultKey() const { return secretKeyOrigin == SecretKeyOrigin::PublicDefault; }
+    bool usesPublicDefaultKey() const { return publicDefaultKey; }
 };
 
 // Resolves the request with product.md §1 precedence. Reads files, never opens the database.
 [[nodiscard]] Result<Target> resolveTarget(const OpenRequest& request);
 
-QString secretKeyOriginLabel(SecretKeyOrigin origin);
+// "--secret-key-file", "MOSAICOO_SECRET_KEY", "typed in", "public default", ...
+QString secretKeyOriginLabel(const Target& target);
 
 } // namespace mk::model

@@ -1,9 +1,34 @@
+#include "app/cli/CliApp.h"
+#include "app/cli/CliArguments.h"
+#include "crypto/SelfTest.h"
+
 #include <QCoreApplication>
 #include <QTextStream>
 
+#include <sys/resource.h>
+
 int main(int argc, char* argv[])
 {
+    // Secrets are held in memory: never write them to a core dump.
+    const rlimit noCore{0, 0};
+    setrlimit(RLIMIT_CORE, &noCore);
+
     QCoreApplication app(argc, argv);
-    QTextStream(stdout) << "mosaicoo-keys-cli 0.1.0\n";
-    return 0;
+    QCoreApplication::setApplicationName(QStringLiteral("mosaicoo-keys-cli"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Mosaicoo"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(MK_VERSION));
+
+    if (const auto selfTest = mk::crypto::selfTest(); !selfTest) {
+        QTextStream(stderr) << "mosaicoo-keys-cli: cryptographic self-test failed ("
+                            << selfTest.error().detail << "); refusing to run.\n";
+        return 2;
+    }
+
+    mk::cli::ParseOutcome parsed = mk::cli::parseArguments(QCoreApplication::arguments());
+    if (!parsed.error.isEmpty()) {
+        QTextStream(stderr) << "mosaicoo-keys-cli: " << parsed.error << "\n\n" << mk::cli::usageText();
+        return 2;
+    }
+    mk::cli::CliApp cli(std::move(parsed.arguments));
+    return cli.run();
 }

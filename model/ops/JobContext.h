@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QThread>
 
 #include <atomic>
 #include <functional>
@@ -38,5 +39,11 @@ public:
     }
     bool isCanceled() const override { return canceled.load(); }
 };
+
+// Worker threads for crypto work: --jobs N, where 0 means one per core.
+inline int effectiveJobs(int requested)
+{
+    return requested > 0 ? requested : qMax(1, QThread::idealThreadCount());
+}
 
 } // namespace mk::model

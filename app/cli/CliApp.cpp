@@ -1,0 +1,331 @@
+#include "app/cli/CliApp.h"
+
+#include "crypto/Base64.h"
+#include "crypto/Payload.h"
+#include "model/Target.h"
+#include "model/ops/CensusJob.h"
+#include "model/ops/JsonReport.h"
+#include "model/ops/KeyRing.h"
+#include "model/ops/OpenedDatabase.h"
+#include "model/ops/ValueDecrypter.h"
+#include "model/ops/VerifyJob.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace mk::cli {
+
+namespace {
+
+bool stderrIsTerminal()
+{
+    return isatty(fileno(stderr)) != 0;
+}
+
+// Progress on stderr, only when a person is watching.
+class StderrProgress final : public model::JobContext
+{
+public:
+    explicit StderrProgress(QString what)
+        : m_what(std::move(what))
+        , m_enabled(stderrIsTerminal())
+    {
+    }
+    ~StderrProgress() override
+    {
+        if (m_enabled && m_printed)
+            std::fputs("\r\033[K", stderr);
+    }
+    void setProgressRange(qint64 total) override { m_total = total; }
+    void setProgress(qint64 done, const QString& text) override
+    {
+        if (!m_enabled)
+            return;
+        m_printed = true;
+        const QString line = m_total > 0
+                                 ? QStringLiteral("\r\033[K%1: %2% (%3)")
+                                       .arg(m_what)
+                                       .arg(done * 100 / m_total)
+                                       .arg(text)
+                                 : QStringLiteral("\r\033[K%1: %2").arg(m_what, text);
+        std::fputs(line.toLocal8Bit().constData(), stderr);
+        std::fflush(stderr);
+    }
+    bool isCanceled() const override { return false; }
+
+private:
+    QString m_what;
+    bool m_enabled;
+    bool m_printed = false;
+    qint64 m_total = 0;
+};
+
+QString padded(const QString& text, int width)
+{
+    return text.leftJustified(width, QLatin1Char(' '));
+}
+
+} // namespace
+
+CliApp::CliApp(CliArguments arguments)
+    : m_args(std::move(arguments))
+    , m_out(stdout)
+    , m_err(stderr)
+{
+}
+
+int CliApp::usageError(const QString& message)
+{
+    m_err << "mosaicoo-keys-cli: " << message << "\n";
+    m_err.flush();
+    return 2;
+}
+
+void CliApp::emitJson(const QJsonObject& object)
+{
+    m_out << QJsonDocument(object).toJson(QJsonDocument::Indented);
+    m_out.flush();
+}
+
+int CliApp::run()
+{
+    if (m_args.version) {
+        m_out << "mosaicoo-keys-cli " << MK_VERSION << "\n";
+        return 0;
+    }
+    if (m_args.help || m_args.command.isEmpty() || m_args.command == QLatin1String("help")) {
+        (m_args.command.isEmpty() && !m_args.help ? m_err : m_out) << usageText();
+        return m_args.command.isEmpty() && !m_args.help ? 2 : 0;
+    }
+    if (m_args.command == QLatin1String("status"))
+        return runStatus();
+    if (m_args.command == QLatin1String("verify"))
+        return runVerify();
+    if (m_args.command == QLatin1String("decrypt"))
+        return runDecrypt();
+    if (m_args.command == QLatin1String("encrypt"))
+        return runEncrypt();
+    if (m_args.command == QLatin1String("demo"))
+        return runDemo();
+    return usageError(QStringLiteral("unknown command '%1' (see --help)").arg(m_args.command));
+}
+
+namespace {
+
+model::OpenRequest requestFrom(const CliArguments& args)
+{
+    model::OpenRequest request;
+    request.dbUrl = args.dbUrl;
+    request.configFile = args.configFile;
+    request.secretKeyFile = args.secretKeyFile;
+    return request;
+}
+
+} // namespace
+
+int CliApp::runStatus()
+{
+    auto target = model::resolveTarget(requestFrom(m_args));
+    if (!target)
+        return usageError(target.error().message);
+    if (target->usesPublicDefaultKey())
+        m_err << "warning: this installation uses the public default secret key "
+                 "(anyone can decrypt its secrets)\n";
+    StderrProgress progress(QStringLiteral("status"));
+    const auto census = model::runCensus(*target, &progress);
+    if (!census) {
+        m_err << "mosaicoo-keys-cli: " << census.error().message << "\n";
+        return model::exitCodeFor(census.error().kind);
+    }
+    if (m_args.json) {
+        emitJson(model::censusToJson(*census));
+        return 0;
+    }
+    m_out << "Database:  " << census->location << " (" << census->driver << ", " << census->schema
+          << ")\n";
+    m_out << "Provider:  " << census->encryptionProvider << ", algorithm " << census->algorithm
+          << (census->envelopeEncryption ? ", envelope encryption" : ", envelope encryption DISABLED")
+          << "\n\n";
+    m_out << padded(QStringLiteral("LOCATION"), 52) << padded(QStringLiteral("VALUES"), 8)
+          << padded(QStringLiteral("ENVELOPE"), 10) << padded(QStringLiteral("LEGACY"), 8)
+          << padded(QStringLiteral("ORPHANED"), 10) << "MALFORMED\n";
+    for (const model::LocationCensus& l : census->locations) {
+        if (!l.present)
+            continue;
+        m_out << padded(l.table + QLatin1Char('.') + l.column, 52)
+              << padded(QString::number(l.values), 8) << padded(QString::number(l.envelope), 10)
+              << padded(QString::number(l.legacy), 8) << padded(QString::number(l.orphaned), 10)
+              << l.malformed << "\n";
+    }
+    m_out << padded(QStringLiteral("total"), 52) << padded(QString::number(census->totals.values), 8)
+          << padded(QString::number(census->totals.envelope), 10)
+          << padded(QString::number(census->totals.legacy), 8)
+          << padded(QString::number(census->totals.orphaned), 10) << census->totals.malformed
+          << "\n\n";
+    m_out << "Data keys: " << census->dataKeys.size() << " (" << census->totals.unusedDataKeys
+          << " unused)\n";
+    for (const model::DataKeyInfo& key : census->dataKeys) {
+        m_out << "  " << padded(key.id, 38) << padded(key.active ? QStringLiteral("active")
+                                                                  : QStringLiteral("inactive"),
+                                                      10)
+              << padded(key.provider, 16) << padded(QString::number(key.references), 6)
+              << model::unwrapStatusName(key.unwrap) << "  " << key.label << "\n";
+    }
+    return 0;
+}
+
+int CliApp::runVerify()
+{
+    auto target = model::resolveTarget(requestFrom(m_args));
+    if (!target)
+        return usageError(target.error().message);
+    if (target->usesPublicDefaultKey())
+        m_err << "warning: this installation uses the public default secret key\n";
+    StderrProgress progress(QStringLiteral("verify"));
+    model::VerifyOptions options;
+    options.jobs = m_args.jobs;
+    const auto verify = model::runVerify(*target, options, &progress);
+    if (!verify) {
+        m_err << "mosaicoo-keys-cli: " << verify.error().message << "\n";
+        return model::exitCodeFor(verify.error().kind);
+    }
+    if (m_args.json) {
+        emitJson(model::verifyToJson(*verify));
+    } else {
+        m_out << "Checked " << verify->checked << " values: " << verify->ok << " ok, "
+              << verify->failed << " failed (" << verify->durationMs << " ms, "
+              << model::effectiveJobs(m_args.jobs) << " jobs)\n";
+        for (const model::ValueFailure& f : verify->failures) {
+            m_out << "  FAILED " << f.table << "." << f.column << " row " << f.rowId << " field "
+                  << f.field << ": " << model::reasonName(f.reason) << " ("
+                  << model::reasonDescription(f.reason) << ")\n";
+        }
+    }
+    return verify->failed > 0 ? 1 : 0;
+}
+
+namespace {
+
+// Decodes one stored value as pasted by an administrator.
+std::optional<QByteArray> decodeInput(const QByteArray& input, const QString& encoding)
+{
+    const QByteArray trimmed = input.trimmed();
+    if (encoding == QLatin1String("bytes"))
+        return input;
+    if (encoding == QLatin1String("std")) {
+        auto decoded = crypto::base64::decodeStd(trimmed);
+        return decoded ? std::optional<QByteArray>(*decoded) : std::nullopt;
+    }
+    if (encoding == QLatin1String("raw")) {
+        auto decoded = crypto::base64::decodeRaw(trimmed);
+        return decoded ? std::optional<QByteArray>(*decoded) : std::nullopt;
+    }
+    // auto: base64 (padded or not), else the bytes themselves
+    if (auto decoded = crypto::base64::decodeAny(trimmed); decoded && !decoded->isEmpty())
+        return *decoded;
+    return input;
+}
+
+} // namespace
+
+int CliApp::runDecrypt()
+{
+    const QString encoding = m_args.encoding.isEmpty() ? QStringLiteral("auto") : m_args.encoding;
+    if (!QStringList{QStringLiteral("auto"), QStringLiteral("std"), QStringLiteral("raw"),
+                     QStringLiteral("bytes")}
+             .contains(encoding))
+        return usageError(QStringLiteral("--encoding must be auto, std, raw or bytes"));
+    model::OpenRequest request = requestFrom(m_args);
+    const bool haveDatabase = !request.dbUrl.isEmpty() || !request.configFile.isEmpty();
+    request.databaseOptional = true;
+    auto target = model::resolveTarget(request);
+    if (!target)
+        return usageError(target.error().message);
+
+    QFile in;
+    if (!in.open(stdin, QIODevice::ReadOnly))
+        return usageError(QStringLiteral("cannot read standard input"));
+    const auto payload = decodeInput(in.readAll(), encoding);
+    if (!payload)
+        return usageError(QStringLiteral("the input is not valid %1 base64").arg(encoding));
+
+    QList<store::DataKeyRow> keys;
+    if (haveDatabase && payload->startsWith('#')) {
+        auto opened = model::openTarget(*target, model::AccessMode::ReadOnly);
+        if (!opened) {
+            m_err << "mosaicoo-keys-cli: " << opened.error().message << "\n";
+            return model::exitCodeFor(opened.error().kind);
+        }
+        keys = opened->dataKeys;
+    }
+    const model::KeyRing ring(*target, keys);
+    model::ValueRecord record;
+    record.locationIndex = 0;
+    record.payload = *payload;
+    auto plaintext = model::decryptValue(record, ring);
+    if (!plaintext) {
+        m_err << "mosaicoo-keys-cli: cannot decrypt: " << model::reasonName(plaintext.error().reason)
+              << " (" << model::reasonDescription(plaintext.error().reason) << ")";
+        if (payload->startsWith('#') && !haveDatabase)
+            m_err << "; envelope values need --db to find their data key";
+        m_err << "\n";
+        return 1;
+    }
+    std::fwrite(plaintext->constData(), 1, static_cast<size_t>(plaintext->size()), stdout);
+    model::wipe(*plaintext);
+    return 0;
+}
+
+int CliApp::runEncrypt()
+{
+    const QString format = m_args.format.isEmpty() ? QStringLiteral("9.2") : m_args.format;
+    const QString algorithm = m_args.algorithm.isEmpty() ? QStringLiteral("aes-cfb") : m_args.algorithm;
+    const QString encoding = m_args.encoding.isEmpty() ? QStringLiteral("std") : m_args.encoding;
+    if (format != QLatin1String("9.2") && format != QLatin1String("legacy"))
+        return usageError(QStringLiteral("--format must be 9.2 or legacy"));
+    const auto alg = crypto::algorithmFromName(algorithm.toUtf8());
+    if (!alg)
+        return usageError(QStringLiteral("--algorithm must be aes-cfb or aes-gcm"));
+    if (format == QLatin1String("legacy") && *alg != crypto::Algorithm::AesCfb)
+        return usageError(QStringLiteral("--format legacy writes aes-cfb only"));
+    if (!QStringList{QStringLiteral("std"), QStringLiteral("raw"), QStringLiteral("bytes")}.contains(encoding))
+        return usageError(QStringLiteral("--encoding must be std, raw or bytes"));
+    model::OpenRequest request = requestFrom(m_args);
+    request.databaseOptional = true;
+    auto target = model::resolveTarget(request);
+    if (!target)
+        return usageError(target.error().message);
+    if (target->usesPublicDefaultKey())
+        m_err << "warning: encrypting with the public default secret key\n";
+
+    QFile in;
+    if (!in.open(stdin, QIODevice::ReadOnly))
+        return usageError(QStringLiteral("cannot read standard input"));
+    QByteArray plaintext = in.readAll();
+    crypto::EncryptOptions options;
+    options.algorithm = *alg;
+    options.writePrefix = format == QLatin1String("9.2");
+    auto payload = crypto::encryptPayload(plaintext, target->secretKey, options);
+    model::wipe(plaintext);
+    if (!payload)
+        return usageError(QStringLiteral("encryption failed: %1").arg(payload.error().detail));
+    if (encoding == QLatin1String("bytes")) {
+        std::fwrite(payload->constData(), 1, static_cast<size_t>(payload->size()), stdout);
+    } else {
+        m_out << (encoding == QLatin1String("std") ? crypto::base64::encodeStd(*payload)
+                                                   : crypto::base64::encodeRaw(*payload))
+              << "\n";
+    }
+    return 0;
+}
+
+int CliApp::runDemo()
+{
+    return usageError(QStringLiteral("demo: not built yet"));
+}
+
+} // namespace mk::cli

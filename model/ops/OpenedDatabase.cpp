@@ -1,0 +1,71 @@
+#include "model/ops/OpenedDatabase.h"
+
+namespace mk::model {
+
+QString driverName(const store::ConnectionSpec& spec)
+{
+    switch (spec.driver) {
+    case store::ConnectionSpec::Driver::Sqlite:
+        return QStringLiteral("sqlite");
+    case store::ConnectionSpec::Driver::Postgres:
+        return QStringLiteral("postgres");
+    case store::ConnectionSpec::Driver::Mysql:
+        return QStringLiteral("mysql");
+    }
+    return {};
+}
+
+Error fromStoreError(const store::Error& error, const QString& where)
+{
+    switch (error.code) {
+    case store::ErrorCode::BadUrl:
+        return {ErrorKind::Usage, QStringLiteral("Invalid database URL: %1").arg(error.detail)};
+    case store::ErrorCode::DriverMissing:
+        return {ErrorKind::Connection,
+                QStringLiteral("%1: the Qt SQL driver is not installed (%2)").arg(where, error.detail)};
+    case store::ErrorCode::FileNotFound:
+        return {ErrorKind::Connection, QStringLiteral("%1: no such database file").arg(where)};
+    case store::ErrorCode::Locked:
+        return {ErrorKind::Connection,
+                QStringLiteral("%1 is locked by another process (still locked after waiting): %2")
+                    .arg(where, error.detail)};
+    case store::ErrorCode::ConnectFailed:
+        return {ErrorKind::Connection, QStringLiteral("Cannot connect to %1: %2").arg(where, error.detail)};
+    case store::ErrorCode::NotMosaicoo:
+        return {ErrorKind::NotMosaicoo,
+                QStringLiteral("%1 is not a Mosaicoo/Grafana database: it has no data_keys table and "
+                               "no secret tables")
+                    .arg(where)};
+    case store::ErrorCode::ReadOnly:
+        return {ErrorKind::Connection,
+                QStringLiteral("%1 is read-only: %2").arg(where, error.detail)};
+    case store::ErrorCode::QueryFailed:
+    case store::ErrorCode::Conflict:
+    case store::ErrorCode::Io:
+        break;
+    }
+    return {ErrorKind::Failed, QStringLiteral("%1: %2").arg(where, error.detail)};
+}
+
+Result<OpenedDatabase> openTarget(const Target& target, AccessMode mode)
+{
+    store::ConnectionSpec spec = target.connection;
+    spec.readOnly = mode == AccessMode::ReadOnly;
+    const QString where = spec.displayName();
+    auto db = store::Database::open(spec);
+    if (!db)
+        return std::unexpected(fromStoreError(db.error(), where));
+    auto schema = store::detectSchema(*db);
+    if (!schema)
+        return std::unexpected(fromStoreError(schema.error(), where));
+    QList<store::DataKeyRow> keys;
+    if (schema->hasDataKeys) {
+        auto loaded = store::loadDataKeys(*db);
+        if (!loaded)
+            return std::unexpected(fromStoreError(loaded.error(), where));
+        keys = std::move(*loaded);
+    }
+    return OpenedDatabase{std::move(*db), std::move(*schema), std::move(keys)};
+}
+
+} // namespace mk::model

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "model/ModelError.h"
+#include "model/Target.h"
+#include "model/store/Database.h"
+#include "model/store/DataKeyRow.h"
+#include "model/store/SchemaInfo.h"
+#include "model/store/StoreError.h"
+
+#include <QList>
+
+namespace mk::model {
+
+// A database opened for one job on the job's own thread, with its schema and data keys read.
+struct OpenedDatabase
+{
+    store::Database db;
+    store::SchemaInfo schema;
+    QList<store::DataKeyRow> dataKeys;
+};
+
+enum class AccessMode
+{
+    ReadOnly,
+    ReadWrite,
+};
+
+// Opens the target's database (read-only unless asked), detects the schema, loads data_keys.
+[[nodiscard]] Result<OpenedDatabase> openTarget(const Target& target, AccessMode mode);
+
+// Maps a store failure onto a user-facing error naming the database.
+Error fromStoreError(const store::Error& error, const QString& where);
+
+// "sqlite" | "postgres" | "mysql"
+QString driverName(const store::ConnectionSpec& spec);
+
+} // namespace mk::model

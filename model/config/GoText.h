@@ -3,6 +3,9 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QStringList>
+#include <QStringView>
+
+#include <optional>
 
 namespace mk::config::gotext {
 

@@ -6,11 +6,15 @@
 #include "crypto/DataKey.h"
 #include "crypto/Envelope.h"
 #include "crypto/Kdf.h"
+#include "crypto/KdfBench.h"
 #include "crypto/Payload.h"
 #include "crypto/SecretKeyProvider.h"
 #include "crypto/SecretsDecrypter.h"
 #include "crypto/SelfTest.h"
+#include "crypto/Sha256.h"
 
+#include <QCryptographicHash>
+#include <QRandomGenerator>
 #include <QSet>
 #include <QTest>
 
@@ -186,6 +190,70 @@ private slots:
         const QByteArray longPassword(200, 'x');
         QCOMPARE(pbkdf2Sha256(longPassword, "saltsalt", 5).view(),
                  pbkdf2Sha256OpenSsl(longPassword, "saltsalt", 5).view());
+    }
+
+    // ---- own SHA-256 / PBKDF2 (phase 2 fast path) -------------------------------------------------
+    void sha256Backends()
+    {
+        qInfo("SHA-256 backend in use: %s (SHA-NI %savailable)", sha256::backendName(activeSha256Backend()),
+              sha256::isAvailable(Sha256Backend::ShaNi) ? "" : "not ");
+        QVERIFY(sha256::isAvailable(Sha256Backend::Portable));
+        QCOMPARE(activeSha256Backend(), sha256::bestBackend());
+        for (const Sha256Backend backend : {Sha256Backend::Portable, Sha256Backend::ShaNi}) {
+            if (!sha256::isAvailable(backend))
+                continue;
+            for (int n = 0; n <= 200; ++n) {
+                const QByteArray data = patternBytes(n);
+                QCOMPARE(sha256::hash(data, backend).toHex(),
+                         QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+            }
+        }
+    }
+
+    void pbkdf2MatchesOpenSsl()
+    {
+        QRandomGenerator random(20240501);
+        for (int round = 0; round < 40; ++round) {
+            QByteArray password(static_cast<int>(random.bounded(0, 150)), Qt::Uninitialized);
+            for (char& c : password)
+                c = static_cast<char>(random.bounded(256));
+            QByteArray salt(static_cast<int>(random.bounded(0, 130)), Qt::Uninitialized);
+            for (char& c : salt)
+                c = static_cast<char>(random.bounded(256));
+            const int iterations = static_cast<int>(random.bounded(1, 40));
+            const int keyLength = static_cast<int>(random.bounded(1, 100));
+            const SecretBytes expected = pbkdf2Sha256OpenSsl(password, salt, iterations, keyLength);
+            QCOMPARE(expected.size(), keyLength);
+            for (const Sha256Backend backend : {Sha256Backend::Portable, Sha256Backend::ShaNi}) {
+                if (!sha256::isAvailable(backend))
+                    continue;
+                const SecretBytes own = pbkdf2Sha256Using(backend, password, salt, iterations, keyLength);
+                QVERIFY2(own.equals(expected), qPrintable(QStringLiteral("round %1 backend %2")
+                                                              .arg(round)
+                                                              .arg(QLatin1String(sha256::backendName(backend)))));
+            }
+        }
+        // Full-strength derivation with both backends.
+        const SecretBytes reference = pbkdf2Sha256OpenSsl(kSecret, "abcdefgh");
+        QVERIFY(pbkdf2Sha256(kSecret, "abcdefgh").equals(reference));
+        QVERIFY(pbkdf2Sha256Using(Sha256Backend::Portable, kSecret, "abcdefgh").equals(reference));
+        if (!sha256::isAvailable(Sha256Backend::ShaNi))
+            QVERIFY(pbkdf2Sha256Using(Sha256Backend::ShaNi, kSecret, "abcdefgh").isEmpty());
+    }
+
+    void kdfBench()
+    {
+        const KdfBenchResult result = runKdfBench(2);
+        qInfo("pbkdf2 (ms per derivation): raw 20k compressions %.2f, own (%s) %.2f, own portable %.2f, "
+              "OpenSSL %.2f; pbkdf2Sha256 uses %s",
+              result.rawCompressionsMs, qPrintable(result.backend), result.ownPbkdf2Ms, result.portablePbkdf2Ms,
+              result.openSslPbkdf2Ms, qPrintable(result.pbkdf2Implementation));
+        QVERIFY(!result.pbkdf2Implementation.isEmpty());
+        QCOMPARE(result.runs, 2);
+        QVERIFY(result.rawCompressionsMs > 0);
+        QVERIFY(result.ownPbkdf2Ms > 0);
+        QVERIFY(result.portablePbkdf2Ms > 0);
+        QVERIFY(result.openSslPbkdf2Ms > 0);
     }
 
     // ---- GCM tampering and truncation --------------------------------------------------------------

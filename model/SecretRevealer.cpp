@@ -1,0 +1,81 @@
+#include "model/SecretRevealer.h"
+
+#include "crypto/SecretsDecrypter.h"
+#include "model/ops/FailureReason.h"
+#include "model/ops/KeyRing.h"
+#include "model/ops/OpenedDatabase.h"
+#include "model/ops/SecretScanner.h"
+
+#include <QSet>
+#include <QStringDecoder>
+
+#include <optional>
+
+namespace mk::model {
+
+namespace {
+
+class StopWhenFound final : public JobContext
+{
+public:
+    explicit StopWhenFound(const bool& found)
+        : m_found(found)
+    {
+    }
+    void setProgressRange(qint64) override {}
+    void setProgress(qint64, const QString&) override {}
+    bool isCanceled() const override { return m_found; }
+
+private:
+    const bool& m_found;
+};
+
+} // namespace
+
+Result<QString> revealSecret(const Target& target, const ValueAddress& address)
+{
+    auto opened = openTarget(target, AccessMode::ReadOnly);
+    if (!opened)
+        return std::unexpected(opened.error());
+    const KeyRing keyRing(target, opened->dataKeys);
+
+    std::optional<ValueRecord> found;
+    bool done = false;
+    SecretScanner scanner(opened->db, keyRing.ids());
+    scanner.setLocations({address.locationIndex});
+    StopWhenFound context(done);
+    const auto scan = scanner.scan(
+        [&](const QList<ValueRecord>& batch) {
+            for (const ValueRecord& record : batch) {
+                if (!done && record.rowId == address.rowId && record.field == address.field) {
+                    found = record;
+                    done = true;
+                }
+            }
+        },
+        &context);
+    if (!found) {
+        if (!scan)
+            return std::unexpected(scan.error());
+        return fail(ErrorKind::Failed, QStringLiteral("The value (row %1, field %2) is no longer "
+                                                      "in the database.")
+                                           .arg(address.rowId, address.field));
+    }
+    if (found->problem)
+        return fail(ErrorKind::Failed, reasonDescription(*found->problem));
+
+    auto plain = crypto::decryptSecret(found->payload, keyRing.secretKey(), keyRing);
+    found->payload.fill('\0');
+    if (!plain)
+        return fail(ErrorKind::Failed, QStringLiteral("The value does not decrypt: %1")
+                                           .arg(plain.error().detail));
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    QString text = decoder.decode(*plain);
+    const bool bad = decoder.hasError();
+    plain->fill('\0');
+    if (bad)
+        return fail(ErrorKind::Failed, reasonDescription(FailureReason::ImplausiblePlaintext));
+    return text;
+}
+
+} // namespace mk::model

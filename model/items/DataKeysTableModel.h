@@ -1,0 +1,68 @@
+#pragma once
+
+#include "model/ops/CensusJob.h"
+
+#include <QAbstractTableModel>
+#include <QList>
+#include <QPair>
+
+namespace mk::model {
+
+// The data keys of the census, plus one "missing" row per data-key id that values reference but
+// data_keys does not hold (orphaned references). Unused keys and missing ids stand out through
+// BackgroundRole / DecorationRole; KindRole tells them apart.
+class DataKeysTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column
+    {
+        Id,
+        Label,
+        Provider,
+        Scope,
+        Active,
+        Created,
+        Updated,
+        References,
+        Unwrap,
+        ColumnCount
+    };
+    enum class Kind
+    {
+        Used,
+        Unused,  // present, referenced by no value
+        Missing, // referenced by values, absent from data_keys
+        Broken,  // present, does not unwrap
+    };
+    enum Role
+    {
+        KindRole = Qt::UserRole + 1, // int(Kind)
+        KeyIdRole,
+        ReferencesRole, // qint64
+    };
+
+    explicit DataKeysTableModel(QObject* parent = nullptr);
+
+    void setDataKeys(const QList<DataKeyInfo>& keys);
+    void setMissingKeys(const QList<QPair<QString, qint64>>& missing);
+    void clear();
+
+    QString idAt(int row) const;
+    int rowForId(const QString& id) const;
+    Kind kindAt(int row) const;
+    int unusedCount() const;
+    int missingCount() const { return int(m_missing.size()); }
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    QList<DataKeyInfo> m_keys;
+    QList<QPair<QString, qint64>> m_missing;
+};
+
+} // namespace mk::model

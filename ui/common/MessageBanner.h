@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QFrame>
+#include <QTimer>
+
+class QLabel;
+class QToolButton;
+class QPushButton;
+
+namespace mk::ui {
+
+// Inline, non-blocking message strip (KeePassXC's MessageWidget idea) for recoverable problems and
+// warnings. Colours are translucent tints over the window palette so the text (palette
+// WindowText) stays readable in light and dark themes.
+class MessageBanner : public QFrame
+{
+    Q_OBJECT
+
+public:
+    enum class Type
+    {
+        Information,
+        Positive,
+        Warning,
+        Error,
+    };
+
+    explicit MessageBanner(QWidget* parent = nullptr);
+
+    // autoHideMs = 0 keeps it until closed or replaced.
+    void showMessage(const QString& text, Type type, int autoHideMs = 0);
+    // Adds a button that emits actionTriggered() (empty text: no button).
+    void setActionText(const QString& text);
+    void hideMessage();
+
+    QString text() const;
+    Type type() const { return m_type; }
+
+signals:
+    void actionTriggered();
+    void closed();
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void applyStyle();
+
+    QLabel* m_icon;
+    QLabel* m_text;
+    QPushButton* m_action;
+    QToolButton* m_close;
+    QTimer m_autoHide;
+    Type m_type = Type::Information;
+};
+
+} // namespace mk::ui

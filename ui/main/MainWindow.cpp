@@ -1,0 +1,461 @@
+#include "ui/main/MainWindow.h"
+
+#include "model/PromiseJobContext.h"
+#include "model/TargetProbe.h"
+#include "model/items/SecretQuery.h"
+#include "model/items/SecretsTableModel.h"
+#include "ui/UiLog.h"
+#include "ui/common/MessageBanner.h"
+#include "ui/common/Prompter.h"
+#include "ui/main/ConnectionDialog.h"
+#include "ui/main/RecentConnection.h"
+#include "ui/panes/ActivityLogPane.h"
+#include "ui/panes/DataKeysPane.h"
+#include "ui/panes/OverviewPane.h"
+#include "ui/panes/SecretsPane.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace mk::ui {
+
+namespace {
+
+QAction* makeAction(QObject* parent, const char* name, const QString& text, const QKeySequence& key = {})
+{
+    auto* action = new QAction(text, parent);
+    action->setObjectName(QString::fromLatin1(name));
+    if (!key.isEmpty())
+        action->setShortcut(key);
+    return action;
+}
+
+} // namespace
+
+MainWindow::MainWindow(Prompter& prompter, model::ActivityLog log, QWidget* parent)
+    : QMainWindow(parent)
+    , m_prompter(prompter)
+    , m_log(std::move(log))
+    , m_tabs(new QTabWidget(this))
+    , m_keyBanner(new MessageBanner(this))
+    , m_healthBanner(new MessageBanner(this))
+    , m_overview(new OverviewPane(this))
+    , m_secrets(new SecretsPane(prompter, this))
+    , m_dataKeys(new DataKeysPane(this))
+    , m_activity(new ActivityLogPane(m_log, this))
+    , m_statusDatabase(new QLabel(this))
+    , m_statusCounts(new QLabel(this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Mosaicoo Key Console"));
+    setAccessibleName(tr("Mosaicoo Key Console"));
+    m_pool.setMaxThreadCount(2);
+
+    m_keyBanner->setObjectName(QStringLiteral("keyBanner"));
+    m_healthBanner->setObjectName(QStringLiteral("healthBanner"));
+    m_healthBanner->setActionText(tr("Show them"));
+    m_tabs->setObjectName(QStringLiteral("paneTabs"));
+    m_tabs->setAccessibleName(tr("Panes"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_overview, tr("Overview"));
+    m_tabs->addTab(m_secrets, tr("Secrets"));
+    m_tabs->addTab(m_dataKeys, tr("Data keys"));
+    m_tabs->addTab(m_activity, tr("Activity log"));
+
+    auto* central = new QWidget(this);
+    central->setObjectName(QStringLiteral("centralWidget"));
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 6, 0, 0);
+    layout->setSpacing(6);
+    auto* banners = new QVBoxLayout;
+    banners->setContentsMargins(10, 0, 10, 0);
+    banners->setSpacing(6);
+    banners->addWidget(m_keyBanner);
+    banners->addWidget(m_healthBanner);
+    layout->addLayout(banners);
+    layout->addWidget(m_tabs, 1);
+    setCentralWidget(central);
+
+    m_statusDatabase->setObjectName(QStringLiteral("statusDatabaseLabel"));
+    m_statusCounts->setObjectName(QStringLiteral("statusCountsLabel"));
+    statusBar()->setObjectName(QStringLiteral("statusBar"));
+    statusBar()->addWidget(m_statusDatabase, 1);
+    statusBar()->addPermanentWidget(m_statusCounts);
+
+    createActions();
+    createMenus();
+
+    connect(&m_censusWatcher, &QFutureWatcherBase::finished, this, &MainWindow::onCensusFinished);
+    connect(m_secrets, &SecretsPane::activity, this, &MainWindow::recordActivity);
+    connect(m_secrets, &SecretsPane::verifyFinished, this, &MainWindow::onVerifyFinished);
+    connect(m_secrets->model(), &model::SecretsTableModel::indexCompleted, this,
+            [this](qint64, const QList<QPair<QString, qint64>>& missing) {
+                m_dataKeys->setMissingKeys(missing);
+                updateStatusBar();
+            });
+    connect(m_secrets->model(), &model::SecretsTableModel::loadFailed, this, [this](const QString& message) {
+        m_healthBanner->showMessage(tr("Cannot list the values: %1").arg(message),
+                                    MessageBanner::Type::Error);
+    });
+    connect(m_dataKeys, &DataKeysPane::showValuesRequested, this, [this](const QString& id) {
+        m_secrets->showDataKey(id);
+        showPane(SecretsTab);
+    });
+    connect(m_healthBanner, &MessageBanner::actionTriggered, this, [this] {
+        m_secrets->showStatus(QString::fromLatin1(model::kStatusFailed));
+        showPane(SecretsTab);
+    });
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
+        resize(1280, 800);
+    restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
+    m_tabs->setCurrentIndex(settings.value(QStringLiteral("mainWindow/pane"), 0).toInt());
+    updateStatusBar();
+}
+
+MainWindow::~MainWindow()
+{
+    m_censusWatcher.cancel();
+    m_censusWatcher.waitForFinished();
+    if (m_target)
+        m_target->secretKey.fill('\0');
+}
+
+void MainWindow::createActions()
+{
+    auto* openDb = makeAction(this, "actionOpenDatabase", tr("&Open Database…"), QKeySequence::Open);
+    openDb->setToolTip(tr("Open a SQLite file or connect to PostgreSQL / MySQL"));
+    connect(openDb, &QAction::triggered, this, [this] { showConnectionDialog(ConnectionDialog::SqlitePage); });
+    auto* openConfig = makeAction(this, "actionOpenConfig", tr("Open &Config…"),
+                                  QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    connect(openConfig, &QAction::triggered, this, [this] { showConnectionDialog(ConnectionDialog::ConfigPage); });
+    auto* reloadAction = makeAction(this, "actionReload", tr("&Reload"), QKeySequence::Refresh);
+    reloadAction->setEnabled(false);
+    connect(reloadAction, &QAction::triggered, this, &MainWindow::reload);
+    auto* quit = makeAction(this, "actionQuit", tr("&Quit"), QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    auto* verify = makeAction(this, "actionVerify", tr("&Verify All Values"),
+                              QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
+    verify->setEnabled(false);
+    connect(verify, &QAction::triggered, this, [this] {
+        showPane(SecretsTab);
+        m_secrets->startVerify();
+    });
+    auto* find = makeAction(this, "actionFind", tr("&Find Values…"), QKeySequence::Find);
+    connect(find, &QAction::triggered, this, [this] {
+        showPane(SecretsTab);
+        if (auto* edit = m_secrets->findChild<QLineEdit*>(QStringLiteral("searchEdit")))
+            edit->setFocus(Qt::ShortcutFocusReason);
+    });
+    auto* reveal = makeAction(this, "actionReveal", tr("&Reveal Selected Value…"),
+                              QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    connect(reveal, &QAction::triggered, m_secrets, &SecretsPane::revealCurrent);
+
+    auto* group = new QActionGroup(this);
+    const struct
+    {
+        const char* name;
+        QString text;
+        Qt::Key key;
+    } panes[] = {{"actionViewOverview", tr("&Overview"), Qt::Key_1},
+                 {"actionViewSecrets", tr("&Secrets"), Qt::Key_2},
+                 {"actionViewDataKeys", tr("&Data Keys"), Qt::Key_3},
+                 {"actionViewActivity", tr("&Activity Log"), Qt::Key_4}};
+    for (int i = 0; i < 4; ++i) {
+        auto* a = makeAction(this, panes[i].name, panes[i].text, QKeySequence(Qt::CTRL | panes[i].key));
+        a->setCheckable(true);
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, i] { m_tabs->setCurrentIndex(i); });
+    }
+    connect(m_tabs, &QTabWidget::currentChanged, this, [group](int index) {
+        if (index >= 0 && index < group->actions().size())
+            group->actions().at(index)->setChecked(true);
+    });
+
+    const struct
+    {
+        const char* name;
+        QString text;
+    } operations[] = {{"actionReEncrypt", tr("Re-encrypt Secrets…")},
+                      {"actionRollback", tr("Roll Back Secrets…")},
+                      {"actionReEncryptDataKeys", tr("Re-encrypt Data Keys / Change Secret Key…")},
+                      {"actionRotate", tr("Rotate Data Keys…")}};
+    for (const auto& op : operations) {
+        auto* a = makeAction(this, op.name, op.text);
+        a->setEnabled(false); // hooked up by the wizards
+    }
+    auto* about = makeAction(this, "actionAbout", tr("&About Mosaicoo Key Console"));
+    about->setMenuRole(QAction::AboutRole);
+    connect(about, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About Mosaicoo Key Console"),
+                           tr("<b>Mosaicoo Key Console</b> %1<br>Inspect and migrate the encrypted "
+                              "secrets of Mosaicoo / Grafana databases.")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::createMenus()
+{
+    const auto action = [this](const char* name) {
+        return findChild<QAction*>(QString::fromLatin1(name), Qt::FindDirectChildrenOnly);
+    };
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->setObjectName(QStringLiteral("fileMenu"));
+    file->addAction(action("actionOpenDatabase"));
+    file->addAction(action("actionOpenConfig"));
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    file->addAction(action("actionReload"));
+    file->addSeparator();
+    file->addAction(action("actionQuit"));
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
+    for (const char* name : {"actionViewOverview", "actionViewSecrets", "actionViewDataKeys",
+                             "actionViewActivity"})
+        view->addAction(action(name));
+    view->addSeparator();
+    view->addAction(action("actionFind"));
+
+    QMenu* secrets = menuBar()->addMenu(tr("&Secrets"));
+    secrets->setObjectName(QStringLiteral("secretsMenu"));
+    secrets->addAction(action("actionVerify"));
+    secrets->addAction(action("actionReveal"));
+
+    QMenu* operations = menuBar()->addMenu(tr("&Operations"));
+    operations->setObjectName(QStringLiteral("operationsMenu"));
+    for (const char* name : {"actionReEncrypt", "actionRollback", "actionReEncryptDataKeys", "actionRotate"})
+        operations->addAction(action(name));
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName(QStringLiteral("helpMenu"));
+    help->addAction(action("actionAbout"));
+
+    QToolBar* tools = addToolBar(tr("Main toolbar"));
+    tools->setObjectName(QStringLiteral("mainToolBar"));
+    tools->setMovable(false);
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    tools->addAction(action("actionOpenDatabase"));
+    tools->addAction(action("actionOpenConfig"));
+    tools->addAction(action("actionReload"));
+    tools->addSeparator();
+    tools->addAction(action("actionVerify"));
+    tools->addAction(action("actionReveal"));
+    QAction* toggle = tools->toggleViewAction();
+    toggle->setObjectName(QStringLiteral("actionShowToolbar"));
+    view->addAction(toggle);
+
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    QSettings settings;
+    const QList<RecentConnection> recent = RecentConnection::load(settings);
+    for (int i = 0; i < recent.size(); ++i) {
+        QAction* a = m_recentMenu->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(recent.at(i).label()));
+        a->setObjectName(QStringLiteral("actionRecent%1").arg(i));
+        const RecentConnection entry = recent.at(i);
+        connect(a, &QAction::triggered, this, [this, entry] {
+            ConnectionDialog* dialog = showConnectionDialog(ConnectionDialog::SqlitePage);
+            dialog->applyRecent(entry);
+        });
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+    if (recent.isEmpty()) {
+        QAction* none = m_recentMenu->addAction(tr("(none)"));
+        none->setObjectName(QStringLiteral("actionRecentNone"));
+        none->setEnabled(false);
+    }
+}
+
+ConnectionDialog* MainWindow::showConnectionDialog(int page)
+{
+    if (m_dialog) {
+        m_dialog->setPage(ConnectionDialog::Page(page));
+        m_dialog->raise();
+        m_dialog->activateWindow();
+        return m_dialog;
+    }
+    auto* dialog = new ConnectionDialog(m_prompter, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    QSettings settings;
+    dialog->setRecentConnections(RecentConnection::load(settings));
+    dialog->setPage(ConnectionDialog::Page(page));
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (!dialog->target())
+            return;
+        QSettings s;
+        RecentConnection::remember(s, dialog->connection());
+        rebuildRecentMenu();
+        openTarget(*dialog->target());
+    });
+    m_dialog = dialog;
+    dialog->open();
+    return dialog;
+}
+
+void MainWindow::showStartupError(const QString& message)
+{
+    m_healthBanner->setActionText({});
+    m_healthBanner->showMessage(message, MessageBanner::Type::Error);
+}
+
+void MainWindow::openTarget(const model::Target& target)
+{
+    m_censusWatcher.cancel();
+    m_censusWatcher.waitForFinished();
+    if (m_target)
+        m_target->secretKey.fill('\0');
+    m_target = target;
+    m_census.reset();
+    m_databaseName = model::targetDisplayName(target);
+    setWindowTitle(tr("%1 — Mosaicoo Key Console").arg(m_databaseName));
+    m_keyBanner->hideMessage();
+    m_healthBanner->hideMessage();
+    m_healthBanner->setActionText(tr("Show them"));
+    if (target.usesPublicDefaultKey()) {
+        m_keyBanner->showMessage(
+            tr("This installation uses the public default secret key (SW2YcwTIb9zpOOhoPsMm). "
+               "Anyone with a copy of the database can decrypt its secrets: change the secret key "
+               "(Operations ▸ Re-encrypt Data Keys)."),
+            MessageBanner::Type::Warning);
+    }
+    m_overview->setLoading(m_databaseName);
+    m_dataKeys->clear();
+    m_secrets->setTarget(target, m_databaseName);
+    findChild<QAction*>(QStringLiteral("actionReload"))->setEnabled(true);
+    findChild<QAction*>(QStringLiteral("actionVerify"))->setEnabled(true);
+
+    auto job = [](QPromise<model::Result<model::CensusResult>>& promise, const model::Target& t) {
+        model::PromiseJobContext<model::Result<model::CensusResult>> context(promise);
+        promise.addResult(model::runCensus(t, &context));
+    };
+    m_censusWatcher.setFuture(QtConcurrent::run(&m_pool, job, target));
+    updateStatusBar();
+    qCInfo(lcUi) << "opened" << m_databaseName;
+    emit databaseOpened(m_databaseName);
+}
+
+void MainWindow::reload()
+{
+    if (m_target) {
+        const model::Target target = *m_target;
+        openTarget(target);
+    }
+}
+
+void MainWindow::showPane(Pane pane)
+{
+    m_tabs->setCurrentIndex(int(pane));
+}
+
+void MainWindow::onCensusFinished()
+{
+    if (m_censusWatcher.isCanceled() || m_censusWatcher.future().resultCount() == 0)
+        return;
+    const model::Result<model::CensusResult> result = m_censusWatcher.result();
+    if (!result) {
+        m_overview->setError(result.error().message);
+        m_healthBanner->setActionText({});
+        m_healthBanner->showMessage(tr("The census failed: %1").arg(result.error().message),
+                                    MessageBanner::Type::Error);
+        emit censusFinished(false);
+        return;
+    }
+    m_census = *result;
+    const QString origin = m_target ? model::secretKeyOriginLabel(*m_target) : QString();
+    m_overview->setCensus(*m_census, origin);
+    m_dataKeys->setCensus(*m_census);
+    m_secrets->setCensus(*m_census);
+    if (m_census->defaultSecretKey && m_keyBanner->isHidden())
+        m_keyBanner->showMessage(tr("This installation uses the public default secret key."),
+                                 MessageBanner::Type::Warning);
+    const qint64 problems = m_census->totals.orphaned + m_census->totals.malformed;
+    updateHealthBanner(problems, m_census->totals.values, false);
+    updateStatusBar();
+    emit censusFinished(true);
+}
+
+void MainWindow::onVerifyFinished(const model::VerifyResult& result)
+{
+    m_overview->setVerifyResult(result);
+    updateHealthBanner(result.failed, result.checked, true);
+    updateStatusBar();
+}
+
+void MainWindow::updateHealthBanner(qint64 failing, qint64 total, bool verified)
+{
+    const QLocale locale;
+    if (failing <= 0) {
+        if (verified) {
+            m_healthBanner->setActionText({});
+            m_healthBanner->showMessage(tr("All %1 values decrypt.").arg(locale.toString(total)),
+                                        MessageBanner::Type::Positive, 8000);
+        } else {
+            m_healthBanner->hideMessage();
+        }
+        return;
+    }
+    m_healthBanner->setActionText(tr("Show them"));
+    const QString text = verified
+        ? tr("%1 of %2 values cannot be decrypted.").arg(locale.toString(failing), locale.toString(total))
+        : tr("%1 values cannot be decrypted (missing data keys or damaged payloads). Run Verify "
+             "to check every value.")
+              .arg(locale.toString(failing));
+    m_healthBanner->showMessage(text, MessageBanner::Type::Error);
+}
+
+void MainWindow::updateStatusBar()
+{
+    if (!m_target) {
+        m_statusDatabase->setText(tr("No database open"));
+        m_statusCounts->clear();
+        return;
+    }
+    m_statusDatabase->setText(m_databaseName);
+    if (!m_census) {
+        m_statusCounts->setText(tr("Reading…"));
+        return;
+    }
+    const QLocale locale;
+    m_statusCounts->setText(tr("%1 values · %2 data keys · %3")
+                                .arg(locale.toString(m_census->totals.values))
+                                .arg(m_census->dataKeys.size())
+                                .arg(m_census->schema));
+}
+
+void MainWindow::recordActivity(const model::ActivityEntry& entry)
+{
+    if (auto written = m_log.append(entry); !written)
+        qCWarning(lcUi) << "activity log:" << written.error().message;
+    m_activity->addEntry(entry);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("mainWindow/state"), saveState());
+    settings.setValue(QStringLiteral("mainWindow/pane"), m_tabs->currentIndex());
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace mk::ui

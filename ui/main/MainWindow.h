@@ -1,0 +1,102 @@
+#pragma once
+
+#include "model/ActivityEntry.h"
+#include "model/ActivityLog.h"
+#include "model/ModelError.h"
+#include "model/Target.h"
+#include "model/ops/CensusJob.h"
+#include "model/ops/VerifyJob.h"
+
+#include <QFutureWatcher>
+#include <QMainWindow>
+#include <QPointer>
+#include <QThreadPool>
+
+#include <optional>
+
+class QLabel;
+class QMenu;
+class QTabWidget;
+
+namespace mk::ui {
+
+class ActivityLogPane;
+class ConnectionDialog;
+class DataKeysPane;
+class MessageBanner;
+class OverviewPane;
+class Prompter;
+class SecretsPane;
+
+// The console: menus, toolbar, status bar and four panes (overview, secrets, data keys, activity).
+// Opening a database starts the census on a worker thread (dedicated pool + QFutureWatcher) and
+// the secrets index in the secrets model's own thread; nothing blocks the GUI thread.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    enum Pane
+    {
+        OverviewTab,
+        SecretsTab,
+        DataKeysTab,
+        ActivityTab,
+    };
+
+    MainWindow(Prompter& prompter, model::ActivityLog log, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Shows the connection dialog (non-blocking, window-modal); returns it for tests.
+    ConnectionDialog* showConnectionDialog(int page = 0);
+    void openTarget(const model::Target& target);
+    void reload();
+    void showPane(Pane pane);
+    void showStartupError(const QString& message);
+    void recordActivity(const model::ActivityEntry& entry);
+
+    OverviewPane* overviewPane() const { return m_overview; }
+    SecretsPane* secretsPane() const { return m_secrets; }
+    DataKeysPane* dataKeysPane() const { return m_dataKeys; }
+    ActivityLogPane* activityLogPane() const { return m_activity; }
+    bool isCensusRunning() const { return m_censusWatcher.isRunning(); }
+    const std::optional<model::CensusResult>& census() const { return m_census; }
+
+signals:
+    void databaseOpened(const QString& name);
+    void censusFinished(bool ok);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void rebuildRecentMenu();
+    void onCensusFinished();
+    void onVerifyFinished(const model::VerifyResult& result);
+    void updateStatusBar();
+    void updateHealthBanner(qint64 failing, qint64 total, bool verified);
+
+    Prompter& m_prompter;
+    model::ActivityLog m_log;
+    QTabWidget* m_tabs;
+    MessageBanner* m_keyBanner;
+    MessageBanner* m_healthBanner;
+    OverviewPane* m_overview;
+    SecretsPane* m_secrets;
+    DataKeysPane* m_dataKeys;
+    ActivityLogPane* m_activity;
+    QLabel* m_statusDatabase;
+    QLabel* m_statusCounts;
+    QMenu* m_recentMenu = nullptr;
+    QPointer<ConnectionDialog> m_dialog;
+
+    QThreadPool m_pool;
+    QFutureWatcher<model::Result<model::CensusResult>> m_censusWatcher;
+    std::optional<model::Target> m_target;
+    std::optional<model::CensusResult> m_census;
+    QString m_databaseName;
+};
+
+} // namespace mk::ui

@@ -1,0 +1,128 @@
+#include "ui/panes/DataKeysPane.h"
+
+#include "model/items/DataKeysTableModel.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSettings>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace mk::ui {
+
+namespace {
+const auto kHeaderKey = QStringLiteral("dataKeysPane/headerState");
+}
+
+DataKeysPane::DataKeysPane(QWidget* parent)
+    : QWidget(parent)
+    , m_model(new model::DataKeysTableModel(this))
+    , m_view(new QTableView(this))
+    , m_summary(new QLabel(this))
+    , m_showValuesButton(new QPushButton(tr("&Show values"), this))
+{
+    setObjectName(QStringLiteral("dataKeysPane"));
+    setAccessibleName(tr("Data keys"));
+    m_model->setObjectName(QStringLiteral("dataKeysModel"));
+    m_view->setObjectName(QStringLiteral("dataKeysView"));
+    m_view->setAccessibleName(tr("Data keys"));
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 10);
+    QHeaderView* header = m_view->horizontalHeader();
+    header->setStretchLastSection(true);
+    header->setHighlightSections(false);
+    const int widths[] = {190, 250, 110, 70, 60, 150, 150, 85, 120};
+    for (int c = 0; c < model::DataKeysTableModel::ColumnCount; ++c)
+        header->resizeSection(c, widths[c]);
+    header->restoreState(QSettings().value(kHeaderKey).toByteArray());
+
+    m_summary->setObjectName(QStringLiteral("dataKeysSummaryLabel"));
+    m_summary->setWordWrap(true);
+    m_showValuesButton->setObjectName(QStringLiteral("showValuesButton"));
+    m_showValuesButton->setAccessibleName(tr("Show the values of the selected data key"));
+
+    auto* bottom = new QHBoxLayout;
+    bottom->addWidget(m_summary, 1);
+    bottom->addWidget(m_showValuesButton);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(10, 10, 10, 10);
+    layout->addWidget(m_view, 1);
+    layout->addLayout(bottom);
+
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &DataKeysPane::updateActions);
+    connect(m_showValuesButton, &QPushButton::clicked, this, [this] {
+        const QString id = m_model->idAt(m_view->currentIndex().row());
+        if (!id.isEmpty())
+            emit showValuesRequested(id);
+    });
+    connect(m_view, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        const QString id = m_model->idAt(index.row());
+        if (!id.isEmpty())
+            emit showValuesRequested(id);
+    });
+    clear();
+}
+
+DataKeysPane::~DataKeysPane()
+{
+    QSettings().setValue(kHeaderKey, m_view->horizontalHeader()->saveState());
+}
+
+void DataKeysPane::clear()
+{
+    m_model->clear();
+    updateSummary();
+    updateActions();
+}
+
+void DataKeysPane::setCensus(const model::CensusResult& census)
+{
+    m_model->setDataKeys(census.dataKeys);
+    updateSummary();
+    updateActions();
+}
+
+void DataKeysPane::setMissingKeys(const QList<QPair<QString, qint64>>& missing)
+{
+    m_model->setMissingKeys(missing);
+    updateSummary();
+}
+
+void DataKeysPane::updateSummary()
+{
+    const int keys = m_model->rowCount() - m_model->missingCount();
+    if (m_model->rowCount() == 0) {
+        m_summary->setText(tr("No data keys."));
+        return;
+    }
+    QStringList parts;
+    parts.append(keys == 1 ? tr("1 data key") : tr("%1 data keys").arg(keys));
+    const int unused = m_model->unusedCount();
+    if (unused > 0)
+        parts.append(unused == 1 ? tr("1 unused (amber)") : tr("%1 unused (amber)").arg(unused));
+    const int missing = m_model->missingCount();
+    if (missing > 0)
+        parts.append(missing == 1 ? tr("1 id referenced but missing (red)")
+                                  : tr("%1 ids referenced but missing (red)").arg(missing));
+    m_summary->setText(parts.join(QStringLiteral(" · ")));
+}
+
+void DataKeysPane::updateActions()
+{
+    const QModelIndex current = m_view->currentIndex();
+    m_showValuesButton->setEnabled(current.isValid()
+                                   && m_model->data(current, model::DataKeysTableModel::ReferencesRole)
+                                           .toLongLong()
+                                       > 0);
+}
+
+} // namespace mk::ui

@@ -1,0 +1,276 @@
+#include "ui/panes/OverviewPane.h"
+
+#include "model/ops/ValueRecord.h"
+#include "ui/panes/HealthTile.h"
+#include "ui/panes/ValuesChart.h"
+
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QScrollArea>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace mk::ui {
+
+namespace {
+
+QLabel* valueLabel(QWidget* parent, const char* objectName)
+{
+    auto* label = new QLabel(QStringLiteral("—"), parent);
+    label->setObjectName(QString::fromLatin1(objectName));
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setWordWrap(true);
+    return label;
+}
+
+QString number(qint64 n)
+{
+    return QLocale().toString(n);
+}
+
+} // namespace
+
+OverviewPane::OverviewPane(QWidget* parent)
+    : QWidget(parent)
+{
+    setObjectName(QStringLiteral("overviewPane"));
+    setAccessibleName(tr("Overview"));
+
+    auto* content = new QWidget;
+    content->setObjectName(QStringLiteral("overviewContent"));
+
+    m_title = new QLabel(tr("No database open"), content);
+    m_title->setObjectName(QStringLiteral("overviewTitleLabel"));
+    QFont titleFont = m_title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.5);
+    titleFont.setWeight(QFont::DemiBold);
+    m_title->setFont(titleFont);
+    m_subtitle = new QLabel(tr("Open a database with File ▸ Open database… (Ctrl+O)."), content);
+    m_subtitle->setObjectName(QStringLiteral("overviewSubtitleLabel"));
+    m_subtitle->setForegroundRole(QPalette::PlaceholderText);
+
+    auto* dbGroup = new QGroupBox(tr("Database"), content);
+    auto* dbForm = new QFormLayout(dbGroup);
+    m_location = valueLabel(dbGroup, "locationValueLabel");
+    m_driver = valueLabel(dbGroup, "driverValueLabel");
+    m_schema = valueLabel(dbGroup, "schemaValueLabel");
+    m_keyOrigin = valueLabel(dbGroup, "keyOriginValueLabel");
+    dbForm->addRow(tr("Location:"), m_location);
+    dbForm->addRow(tr("Driver:"), m_driver);
+    dbForm->addRow(tr("Schema:"), m_schema);
+    dbForm->addRow(tr("Secret key:"), m_keyOrigin);
+
+    auto* encGroup = new QGroupBox(tr("Encryption"), content);
+    auto* encForm = new QFormLayout(encGroup);
+    m_provider = valueLabel(encGroup, "providerValueLabel");
+    m_algorithm = valueLabel(encGroup, "algorithmValueLabel");
+    m_envelope = valueLabel(encGroup, "envelopeValueLabel");
+    m_cacheTtl = valueLabel(encGroup, "cacheTtlValueLabel");
+    encForm->addRow(tr("KEK provider:"), m_provider);
+    encForm->addRow(tr("Algorithm:"), m_algorithm);
+    encForm->addRow(tr("Envelope encryption:"), m_envelope);
+    encForm->addRow(tr("Data-key cache TTL:"), m_cacheTtl);
+
+    auto* infoRow = new QHBoxLayout;
+    infoRow->addWidget(dbGroup, 3);
+    infoRow->addWidget(encGroup, 2);
+
+    const auto makeTile = [content](const QString& caption, const char* name) {
+        auto* tile = new HealthTile(caption, content);
+        tile->setObjectName(QString::fromLatin1(name));
+        return tile;
+    };
+    m_valuesTile = makeTile(tr("Values"), "valuesTile");
+    m_envelopeTile = makeTile(tr("Envelope"), "envelopeTile");
+    m_legacyTile = makeTile(tr("Legacy"), "legacyTile");
+    m_undecryptableTile = makeTile(tr("Undecryptable"), "undecryptableTile");
+    m_orphanedTile = makeTile(tr("Orphaned references"), "orphanedTile");
+    m_unusedTile = makeTile(tr("Unused data keys"), "unusedKeysTile");
+    auto* tiles = new QGridLayout;
+    tiles->setSpacing(10);
+    const QList<HealthTile*> all = {m_valuesTile, m_envelopeTile, m_legacyTile,
+                                    m_undecryptableTile, m_orphanedTile, m_unusedTile};
+    for (int i = 0; i < all.size(); ++i)
+        tiles->addWidget(all.at(i), 0, i);
+
+    m_perKeyChart = new ValuesChart(tr("Values per data key"), content);
+    m_perKeyChart->setObjectName(QStringLiteral("perKeyChart"));
+    m_perFormatChart = new ValuesChart(tr("Values per format"), content);
+    m_perFormatChart->setObjectName(QStringLiteral("perFormatChart"));
+    m_perFormatChart->setAccent(QColor(0x8e, 0x5c, 0xd9));
+    auto* charts = new QHBoxLayout;
+    charts->setSpacing(10);
+    charts->addWidget(m_perKeyChart, 1, Qt::AlignTop);
+    charts->addWidget(m_perFormatChart, 1, Qt::AlignTop);
+
+    m_locations = new QTableWidget(0, 8, content);
+    m_locations->setObjectName(QStringLiteral("locationsTable"));
+    m_locations->setAccessibleName(tr("Secret locations"));
+    m_locations->setHorizontalHeaderLabels({tr("Location"), tr("Rows"), tr("Values"), tr("Empty"),
+                                            tr("Legacy"), tr("Envelope"), tr("Orphaned"),
+                                            tr("Malformed")});
+    m_locations->verticalHeader()->hide();
+    m_locations->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_locations->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_locations->setAlternatingRowColors(true);
+    m_locations->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    for (int c = 1; c < 8; ++c)
+        m_locations->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    m_locations->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_locations->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    auto* locationsTitle = new QLabel(tr("Secret locations"), content);
+    QFont sectionFont = locationsTitle->font();
+    sectionFont.setWeight(QFont::DemiBold);
+    locationsTitle->setFont(sectionFont);
+
+    auto* layout = new QVBoxLayout(content);
+    layout->setContentsMargins(16, 14, 16, 16);
+    layout->setSpacing(12);
+    auto* titleBox = new QVBoxLayout;
+    titleBox->setSpacing(2);
+    titleBox->addWidget(m_title);
+    titleBox->addWidget(m_subtitle);
+    layout->addLayout(titleBox);
+    layout->addLayout(infoRow);
+    layout->addLayout(tiles);
+    layout->addLayout(charts);
+    layout->addWidget(locationsTitle);
+    layout->addWidget(m_locations);
+    layout->addStretch(1);
+
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("overviewScrollArea"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(content);
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(scroll);
+    clear();
+}
+
+HealthTile* OverviewPane::tile(const QString& objectName) const
+{
+    return findChild<HealthTile*>(objectName);
+}
+
+void OverviewPane::clear()
+{
+    m_title->setText(tr("No database open"));
+    m_subtitle->setText(tr("Open a database with File ▸ Open database… (Ctrl+O)."));
+    for (QLabel* label : {m_location, m_driver, m_schema, m_keyOrigin, m_provider, m_algorithm,
+                          m_envelope, m_cacheTtl})
+        label->setText(QStringLiteral("—"));
+    for (HealthTile* tile : findChildren<HealthTile*>())
+        tile->setValue(QStringLiteral("—"), HealthTile::Tone::Neutral);
+    m_perKeyChart->setEntries({});
+    m_perFormatChart->setEntries({});
+    m_locations->setRowCount(0);
+    m_structuralProblems = 0;
+}
+
+void OverviewPane::setLoading(const QString& databaseName)
+{
+    clear();
+    m_title->setText(databaseName);
+    m_subtitle->setText(tr("Reading the census…"));
+}
+
+void OverviewPane::setError(const QString& message)
+{
+    m_subtitle->setText(message);
+}
+
+void OverviewPane::setCensus(const model::CensusResult& census, const QString& secretKeyOrigin)
+{
+    using Tone = HealthTile::Tone;
+    const model::CensusTotals& t = census.totals;
+    const int presentLocations = int(std::count_if(census.locations.cbegin(), census.locations.cend(),
+                                                   [](const model::LocationCensus& l) {
+                                                       return l.present && l.values > 0;
+                                                   }));
+    m_title->setText(census.location);
+    m_subtitle->setText(tr("%1 values in %2 locations · %3 data keys")
+                            .arg(number(t.values))
+                            .arg(presentLocations)
+                            .arg(census.dataKeys.size()));
+    m_location->setText(census.location);
+    m_driver->setText(census.driver);
+    m_schema->setText(census.schema.isEmpty() ? tr("unknown") : census.schema);
+    m_keyOrigin->setText(census.defaultSecretKey ? tr("%1 — the public default key!").arg(secretKeyOrigin)
+                                                 : secretKeyOrigin);
+    m_provider->setText(census.encryptionProvider);
+    m_algorithm->setText(census.algorithm);
+    m_envelope->setText(census.envelopeEncryption ? tr("on") : tr("off (disableEnvelopeEncryption)"));
+    m_cacheTtl->setText(tr("%1 s").arg(census.dataKeysCacheTtlSeconds));
+
+    m_valuesTile->setValue(number(t.values), Tone::Neutral, tr("non-empty encrypted values"));
+    m_envelopeTile->setValue(number(t.envelope), Tone::Good, tr("under data keys"));
+    m_legacyTile->setValue(number(t.legacy), t.legacy > 0 ? Tone::Warning : Tone::Good,
+                           t.legacy > 0 ? tr("directly under the secret key") : tr("none"));
+    m_structuralProblems = t.orphaned + t.malformed;
+    m_undecryptableTile->setValue(number(m_structuralProblems),
+                                  m_structuralProblems > 0 ? Tone::Bad : Tone::Neutral,
+                                  tr("found without decrypting; run Verify to check all"));
+    m_orphanedTile->setValue(number(t.orphaned), t.orphaned > 0 ? Tone::Bad : Tone::Good,
+                             tr("values naming a missing data key"));
+    m_unusedTile->setValue(number(t.unusedDataKeys), t.unusedDataKeys > 0 ? Tone::Warning : Tone::Good,
+                           tr("referenced by no value"));
+
+    QList<QPair<QString, qint64>> perKey;
+    for (const model::DataKeyInfo& key : census.dataKeys) {
+        const QString label = key.label.isEmpty() ? key.id : key.label;
+        perKey.append({label, key.references});
+    }
+    if (t.legacy > 0)
+        perKey.append({tr("(secret key, legacy)"), t.legacy});
+    m_perKeyChart->setEntries(perKey);
+
+    QList<QPair<QString, qint64>> perFormat;
+    for (const auto& [token, count] : census.valuesPerFormat) {
+        QString label = token;
+        for (model::ValueFormat f : {model::ValueFormat::LegacyCfb, model::ValueFormat::LegacyCfbPrefixed,
+                                     model::ValueFormat::LegacyGcm, model::ValueFormat::EnvelopeCfb,
+                                     model::ValueFormat::EnvelopeCfbPrefixed,
+                                     model::ValueFormat::EnvelopeGcm, model::ValueFormat::Malformed}) {
+            if (model::formatToken(f) == token)
+                label = model::formatLabel(f);
+        }
+        perFormat.append({label, count});
+    }
+    m_perFormatChart->setEntries(perFormat);
+
+    m_locations->setRowCount(0);
+    for (const model::LocationCensus& l : census.locations) {
+        if (!l.present)
+            continue;
+        const int row = m_locations->rowCount();
+        m_locations->insertRow(row);
+        m_locations->setItem(row, 0, new QTableWidgetItem(l.table + QLatin1Char('.') + l.column));
+        const qint64 cells[] = {l.rows, l.values, l.empty, l.legacy, l.envelope, l.orphaned, l.malformed};
+        for (int c = 0; c < 7; ++c) {
+            auto* item = new QTableWidgetItem(number(cells[c]));
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_locations->setItem(row, c + 1, item);
+        }
+    }
+    m_locations->setMinimumHeight(m_locations->horizontalHeader()->height()
+                                  + m_locations->rowCount() * m_locations->verticalHeader()->defaultSectionSize()
+                                  + 4);
+}
+
+void OverviewPane::setVerifyResult(const model::VerifyResult& result)
+{
+    using Tone = HealthTile::Tone;
+    if (result.canceled)
+        return;
+    m_undecryptableTile->setValue(number(result.failed), result.failed > 0 ? Tone::Bad : Tone::Good,
+                                  tr("verified: %1 of %2 decrypt")
+                                      .arg(number(result.ok), number(result.checked)));
+}
+
+} // namespace mk::ui

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "model/ops/CensusJob.h"
+#include "model/ops/VerifyJob.h"
+
+#include <QWidget>
+
+class QLabel;
+class QTableWidget;
+
+namespace mk::ui {
+
+class HealthTile;
+class ValuesChart;
+
+// Where the database is, its schema era, the KEK provider and algorithm, health tiles and two
+// small charts (values per data key, per format), then the per-location census.
+class OverviewPane : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit OverviewPane(QWidget* parent = nullptr);
+
+    void clear();
+    void setLoading(const QString& databaseName);
+    void setCensus(const model::CensusResult& census, const QString& secretKeyOrigin);
+    void setVerifyResult(const model::VerifyResult& result);
+    void setError(const QString& message);
+
+    HealthTile* tile(const QString& objectName) const;
+
+private:
+    QLabel* m_title;
+    QLabel* m_subtitle;
+    QLabel* m_location;
+    QLabel* m_driver;
+    QLabel* m_schema;
+    QLabel* m_keyOrigin;
+    QLabel* m_provider;
+    QLabel* m_algorithm;
+    QLabel* m_envelope;
+    QLabel* m_cacheTtl;
+    HealthTile* m_valuesTile;
+    HealthTile* m_envelopeTile;
+    HealthTile* m_legacyTile;
+    HealthTile* m_undecryptableTile;
+    HealthTile* m_orphanedTile;
+    HealthTile* m_unusedTile;
+    ValuesChart* m_perKeyChart;
+    ValuesChart* m_perFormatChart;
+    QTableWidget* m_locations;
+    qint64 m_structuralProblems = 0;
+};
+
+} // namespace mk::ui

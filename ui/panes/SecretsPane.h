@@ -1,0 +1,108 @@
+#pragma once
+
+#include "model/ActivityEntry.h"
+#include "model/ModelError.h"
+#include "model/Target.h"
+#include "model/ops/CensusJob.h"
+#include "model/ops/VerifyJob.h"
+
+#include <QFutureWatcher>
+#include <QThreadPool>
+#include <QTimer>
+#include <QWidget>
+
+#include <optional>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QTableView;
+
+namespace mk::model {
+class SecretsTableModel;
+}
+
+namespace mk::ui {
+
+class Prompter;
+
+// Every encrypted value: filters (text, location, format, data key, status) and sorting run on the
+// model's index worker; a background verify (Start / Cancel, progress) fills the Status column;
+// "Reveal" decrypts one value off the GUI thread after a confirmation and hides it again.
+class SecretsPane : public QWidget
+{
+    Q_OBJECT
+
+public:
+    static constexpr int kDefaultRevealTimeoutMs = 30'000;
+
+    SecretsPane(Prompter& prompter, QWidget* parent = nullptr);
+    ~SecretsPane() override;
+
+    void setTarget(const model::Target& target, const QString& databaseName);
+    void clear();
+    void setCensus(const model::CensusResult& census);
+    void showDataKey(const QString& dataKeyId);
+    void showStatus(const QString& statusToken);
+
+    model::SecretsTableModel* model() const { return m_model; }
+    QTableView* view() const { return m_view; }
+    bool isVerifying() const { return m_verifyWatcher.isRunning(); }
+    void setRevealTimeout(int ms) { m_revealTimer.setInterval(ms); }
+
+    void startVerify();
+    void cancelVerify();
+    void revealCurrent();
+    void hideRevealed();
+
+signals:
+    void verifyStarted();
+    void verifyFinished(const model::VerifyResult& result);
+    void verifyCanceled();
+    void verifyFailed(const QString& message);
+    void revealShown();
+    void revealHidden();
+    void revealFailed(const QString& message);
+    void activity(const model::ActivityEntry& entry);
+
+private:
+    void applyFilters();
+    void updateCountLabel();
+    void updateActions();
+    void onVerifyFinished();
+    void onRevealFinished();
+
+    Prompter& m_prompter;
+    model::SecretsTableModel* m_model;
+    QLineEdit* m_searchEdit;
+    QComboBox* m_locationCombo;
+    QComboBox* m_formatCombo;
+    QComboBox* m_dataKeyCombo;
+    QComboBox* m_statusCombo;
+    QPushButton* m_clearFiltersButton;
+    QTableView* m_view;
+    QLabel* m_countLabel;
+    QPushButton* m_revealButton;
+    QPushButton* m_verifyStartButton;
+    QPushButton* m_verifyCancelButton;
+    QProgressBar* m_verifyProgress;
+    QLabel* m_verifyLabel;
+    QWidget* m_revealPanel;
+    QLabel* m_revealLabel;
+    QPlainTextEdit* m_revealedEdit;
+    QPushButton* m_hideRevealButton;
+    QTimer m_filterTimer;
+    QTimer m_revealTimer;
+
+    std::optional<model::Target> m_target;
+    QString m_databaseName;
+    QThreadPool m_pool;
+    QFutureWatcher<model::Result<model::VerifyResult>> m_verifyWatcher;
+    QFutureWatcher<model::Result<QString>> m_revealWatcher;
+    QString m_revealPlace;
+};
+
+} // namespace mk::ui

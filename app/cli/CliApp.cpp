@@ -3,7 +3,9 @@
 #include "crypto/Base64.h"
 #include "crypto/Payload.h"
 #include "model/Target.h"
+#include "model/ops/Benchmark.h"
 #include "model/ops/CensusJob.h"
+#include "model/ops/DemoDatabase.h"
 #include "model/ops/JsonReport.h"
 #include "model/ops/KeyRing.h"
 #include "model/ops/OpenedDatabase.h"
@@ -111,6 +113,8 @@ int CliApp::run()
         return runEncrypt();
     if (m_args.command == QLatin1String("demo"))
         return runDemo();
+    if (m_args.command == QLatin1String("bench"))
+        return runBench();
     return usageError(QStringLiteral("unknown command '%1' (see --help)").arg(m_args.command));
 }
 
@@ -325,7 +329,53 @@ int CliApp::runEncrypt()
 
 int CliApp::runDemo()
 {
-    return usageError(QStringLiteral("demo: not built yet"));
+    if (m_args.out.isEmpty())
+        return usageError(QStringLiteral("demo needs --out FILE"));
+    const auto demo = model::createDemoDatabase(m_args.out);
+    if (!demo) {
+        m_err << "mosaicoo-keys-cli: " << demo.error().message << "\n";
+        return model::exitCodeFor(demo.error().kind);
+    }
+    m_err << "created " << m_args.out << ": " << demo->values << " encrypted values, " << demo->dataKeys
+          << " data keys, secret key = the public default\n";
+    return 0;
+}
+
+int CliApp::runBench()
+{
+    m_err << "measuring for about " << m_args.seconds << " s per part...\n";
+    m_err.flush();
+    const model::BenchmarkResult bench = model::runBenchmark(m_args.seconds, m_args.jobs);
+    if (m_args.json) {
+        emitJson(QJsonObject{
+            {QStringLiteral("pbkdf2Implementation"), bench.pbkdf2Implementation},
+            {QStringLiteral("floorMs"), bench.floorMs},
+            {QStringLiteral("ownPbkdf2Ms"), bench.ownPbkdf2Ms},
+            {QStringLiteral("openSslPbkdf2Ms"), bench.openSslPbkdf2Ms},
+            {QStringLiteral("ownVsFloor"), bench.floorMs > 0 ? bench.ownPbkdf2Ms / bench.floorMs : 0},
+            {QStringLiteral("openSslVsFloor"), bench.floorMs > 0 ? bench.openSslPbkdf2Ms / bench.floorMs : 0},
+            {QStringLiteral("jobs"), bench.cores},
+            {QStringLiteral("values"), bench.values},
+            {QStringLiteral("verifyPerSecond1Job"), bench.verifyPerSecondOneJob},
+            {QStringLiteral("verifyPerSecondNJobs"), bench.verifyPerSecondAllJobs},
+        });
+        return 0;
+    }
+    auto ms = [](double v) { return QString::number(v, 'f', 3) + QStringLiteral(" ms"); };
+    auto ratio = [&bench](double v) {
+        return bench.floorMs > 0 ? QStringLiteral("%1x floor").arg(v / bench.floorMs, 0, 'f', 2) : QString();
+    };
+    m_out << "PBKDF2-HMAC-SHA256, 10,000 iterations, 32 bytes (one per value):\n";
+    m_out << "  " << padded(QStringLiteral("floor: 20,000 SHA-256 compressions"), 40) << ms(bench.floorMs) << "\n";
+    m_out << "  " << padded(QStringLiteral("ours: ") + bench.pbkdf2Implementation, 40) << ms(bench.ownPbkdf2Ms)
+          << "  " << ratio(bench.ownPbkdf2Ms) << "\n";
+    m_out << "  " << padded(QStringLiteral("system OpenSSL PKCS5_PBKDF2_HMAC"), 40) << ms(bench.openSslPbkdf2Ms)
+          << "  " << ratio(bench.openSslPbkdf2Ms) << "\n";
+    m_out << "verify throughput (" << bench.values << " envelope values):\n";
+    m_out << "  1 job    " << QString::number(bench.verifyPerSecondOneJob, 'f', 0) << " values/s\n";
+    m_out << "  " << bench.cores << " jobs   " << QString::number(bench.verifyPerSecondAllJobs, 'f', 0)
+          << " values/s\n";
+    return 0;
 }
 
 } // namespace mk::cli

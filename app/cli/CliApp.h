@@ -20,6 +20,7 @@ private:
     int runDecrypt();
     int runEncrypt();
     int runDemo();
+    int runBench();
 
     int usageError(const QString& message);
     void emitJson(const QJsonObject& object);

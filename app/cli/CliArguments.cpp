@@ -21,6 +21,8 @@ QString usageText()
         "  encrypt [--format 9.2|legacy] [--algorithm aes-cfb|aes-gcm] [--encoding std|raw|bytes]\n"
         "                         encrypt standard input with the secret key (legacy value)\n"
         "  demo --out FILE        create a demo SQLite database with encrypted secrets\n"
+        "  bench [--seconds S] [--jobs N]\n"
+        "                         key-derivation and verify throughput on this machine\n"
         "\n"
         "Sources (product precedence): --db sqlite:PATH | PATH | postgres://USER:PASS@HOST:PORT/NAME"
         "?sslmode=... |\n"

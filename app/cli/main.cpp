@@ -3,6 +3,7 @@
 #include "crypto/SelfTest.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QTextStream>
 
 #include <sys/resource.h>
@@ -14,6 +15,9 @@ int main(int argc, char* argv[])
     setrlimit(RLIMIT_CORE, &noCore);
 
     QCoreApplication app(argc, argv);
+    // Quiet by default: informational log lines only when asked for (QT_LOGGING_RULES).
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("mk.*.info=false"));
     QCoreApplication::setApplicationName(QStringLiteral("mosaicoo-keys-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("Mosaicoo"));
     QCoreApplication::setApplicationVersion(QStringLiteral(MK_VERSION));

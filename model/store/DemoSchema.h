@@ -1,0 +1,24 @@
+#pragma once
+
+#include "model/store/Database.h"
+#include "model/store/StoreError.h"
+
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QVariant>
+
+namespace mk::store {
+
+// A new SQLite file with Grafana 11.5's own DDL for the secret tables plus a small `user` table,
+// for the demo database the GUI opens out of the box. Refuses to overwrite an existing file.
+// Returns the database opened read-write.
+[[nodiscard]] Result<Database> createDemoSqliteDatabase(const QString& path);
+
+// Inserts one row into a table of the demo schema (and only there: table and column names are
+// checked against that schema, values are bound parameters).
+[[nodiscard]] Result<void> insertDemoRow(Database& db,
+                                         const QString& table,
+                                         const QList<QPair<QString, QVariant>>& values);
+
+} // namespace mk::store

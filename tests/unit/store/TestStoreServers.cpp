@@ -87,7 +87,7 @@ void TestStoreServers::server()
 {
     QFETCH(QString, url);
     if (url.isEmpty())
-        QSKIP("database servers not running (tests/support/db-servers.sh)");
+        QFAIL("database servers not running: run through ctest (fixture dbservers) or tests/support/db-servers.sh");
     auto adminSpec = ConnectionSpec::fromUrl(url);
     QVERIFY(adminSpec);
     const bool pg = adminSpec->driver == ConnectionSpec::Driver::Postgres;

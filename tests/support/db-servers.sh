@@ -101,9 +101,11 @@ find_prog() { # first existing program among the arguments
 
 # Unix socket paths are limited to ~107 bytes. Long build paths get a short /tmp folder instead;
 # its path is remembered in DIR/<name>.link so that `stop` can remove it.
-short_dir() { # $1 = wanted dir, $2 = name; prints the dir to use
-    local want=$1 name=$2
-    if ((${#want} <= 80)); then
+# Also used, when we are root, for PostgreSQL: the `postgres` OS user cannot enter a build tree
+# below a private folder such as /root (mode 700).
+short_dir() { # $1 = wanted dir, $2 = name, $3 = 1 to always use /tmp; prints the dir to use
+    local want=$1 name=$2 force=${3:-0}
+    if ((${#want} <= 80 && !force)); then
         echo "$want"
         return 0
     fi
@@ -123,7 +125,7 @@ short_dir() { # $1 = wanted dir, $2 = name; prints the dir to use
 PG_BASE="" # holds data/, sock/, log; owned by the PostgreSQL OS user
 
 pg_paths() {
-    PG_BASE=$(short_dir "$DIR/pg" pg)
+    PG_BASE=$(short_dir "$DIR/pg" pg "$IS_ROOT")
     PG_DATA="$PG_BASE/data"
     PG_SOCK="$PG_BASE/sock"
     PG_LOG="$PG_BASE/server.log"

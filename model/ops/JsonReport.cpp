@@ -100,4 +100,129 @@ QJsonObject verifyToJson(const VerifyResult& verify)
     };
 }
 
+namespace {
+
+QJsonArray stringsToJson(const QStringList& list)
+{
+    QJsonArray array;
+    for (const QString& s : list)
+        array.append(s);
+    return array;
+}
+
+QJsonArray dataKeyPlansToJson(const QList<DataKeyPlan>& keys)
+{
+    QJsonArray array;
+    for (const DataKeyPlan& key : keys) {
+        array.append(QJsonObject{
+            {QStringLiteral("id"), key.id},
+            {QStringLiteral("label"), key.label},
+            {QStringLiteral("provider"), key.provider},
+            {QStringLiteral("active"), key.active},
+            {QStringLiteral("references"), key.references},
+            {QStringLiteral("health"), key.health},
+            {QStringLiteral("action"), key.action},
+        });
+    }
+    return array;
+}
+
+} // namespace
+
+QJsonObject preflightToJson(const Preflight& preflight)
+{
+    QJsonArray locations;
+    for (const LocationPlan& l : preflight.locations) {
+        locations.append(QJsonObject{
+            {QStringLiteral("table"), l.table},
+            {QStringLiteral("column"), l.column},
+            {QStringLiteral("touched"), l.touched},
+            {QStringLiteral("rows"), l.rows},
+            {QStringLiteral("values"), l.values},
+            {QStringLiteral("toChange"), l.toChange},
+            {QStringLiteral("unchanged"), l.unchanged},
+            {QStringLiteral("willFail"), l.willFail},
+            {QStringLiteral("envelope"), l.envelope},
+            {QStringLiteral("legacy"), l.legacy},
+        });
+    }
+    return QJsonObject{
+        {QStringLiteral("operation"), preflight.operation},
+        {QStringLiteral("values"), preflight.values},
+        {QStringLiteral("toChange"), preflight.toChange},
+        {QStringLiteral("unchanged"), preflight.unchanged},
+        {QStringLiteral("willFail"), preflight.willFail},
+        {QStringLiteral("knownFailures"), failuresToJson(preflight.knownFailures)},
+        {QStringLiteral("locations"), locations},
+        {QStringLiteral("dataKeys"), dataKeyPlansToJson(preflight.dataKeys)},
+        {QStringLiteral("createsDataKey"), preflight.createsDataKey},
+        {QStringLiteral("newDataKeyLabel"), preflight.newDataKeyLabel},
+        {QStringLiteral("irreversible"), stringsToJson(preflight.irreversible)},
+        {QStringLiteral("warnings"), stringsToJson(preflight.warnings)},
+        {QStringLiteral("keyCheck"),
+         QJsonObject{{QStringLiteral("sampled"), preflight.keyCheck.sampled},
+                     {QStringLiteral("ok"), preflight.keyCheck.ok},
+                     {QStringLiteral("keyFailures"), preflight.keyCheck.keyFailures},
+                     {QStringLiteral("wrongKeySuspected"), preflight.keyCheck.wrongKeySuspected},
+                     {QStringLiteral("detail"), preflight.keyCheck.detail}}},
+        {QStringLiteral("refused"), preflight.refused},
+        {QStringLiteral("refusal"), preflight.refusal},
+    };
+}
+
+QJsonObject operationToJson(const OperationResult& result)
+{
+    QJsonArray kept;
+    for (const DataKeyLoss& loss : result.dataKeysKept) {
+        kept.append(QJsonObject{
+            {QStringLiteral("id"), loss.id},
+            {QStringLiteral("references"), loss.references},
+            {QStringLiteral("locations"), stringsToJson(loss.locations)},
+            {QStringLiteral("onlyFailedValues"), loss.onlyFailedValues},
+        });
+    }
+    QJsonObject object{
+        {QStringLiteral("operation"), result.operation},
+        {QStringLiteral("dryRun"), result.dryRun},
+        {QStringLiteral("processed"), result.processed},
+        {QStringLiteral("changed"), result.changed},
+        {QStringLiteral("skipped"), result.skipped},
+        {QStringLiteral("blocked"), result.blocked},
+        {QStringLiteral("failed"), result.failed},
+        {QStringLiteral("conflicts"), result.conflicts},
+        {QStringLiteral("cellsWritten"), result.cellsWritten},
+        {QStringLiteral("failures"), failuresToJson(result.failures)},
+        {QStringLiteral("dataKeysCreated"), stringsToJson(result.dataKeysCreated)},
+        {QStringLiteral("dataKeysDeleted"), result.dataKeysDeleted},
+        {QStringLiteral("dataKeysDeletedIds"), stringsToJson(result.dataKeysDeletedIds)},
+        {QStringLiteral("dataKeysRewrapped"), result.dataKeysRewrapped},
+        {QStringLiteral("dataKeysDeactivated"), result.dataKeysDeactivated},
+        {QStringLiteral("dataKeysDeactivatedIds"), stringsToJson(result.dataKeysDeactivatedIds)},
+        {QStringLiteral("dataKeyFailures"), dataKeyPlansToJson(result.dataKeyFailures)},
+        {QStringLiteral("dataKeysKept"), kept},
+        {QStringLiteral("valuesLost"), failuresToJson(result.valuesLost)},
+        {QStringLiteral("refused"), result.refused},
+        {QStringLiteral("canceled"), result.canceled},
+        {QStringLiteral("notes"), stringsToJson(result.notes)},
+        {QStringLiteral("preflight"), preflightToJson(result.preflight)},
+        {QStringLiteral("durationMs"), result.durationMs},
+    };
+    if (result.refused)
+        object.insert(QStringLiteral("refusal"), result.refusal);
+    if (!result.configChange.isEmpty())
+        object.insert(QStringLiteral("configChange"), result.configChange);
+    if (!result.encryptUntil.isEmpty()) {
+        object.insert(QStringLiteral("encryptUntil"), result.encryptUntil);
+        object.insert(QStringLiteral("dataKeysCacheTtlSeconds"), result.dataKeysCacheTtlSeconds);
+    }
+    if (!result.backupFile.isEmpty()) {
+        object.insert(QStringLiteral("backupFile"), result.backupFile);
+        object.insert(QStringLiteral("backupFormat"), result.backupFormat);
+    }
+    if (result.verifyChecked >= 0)
+        object.insert(QStringLiteral("verify"), QJsonObject{{QStringLiteral("checked"), result.verifyChecked},
+                                                            {QStringLiteral("failed"), result.verifyFailed}});
+    return object;
+}
+
 } // namespace mk::model

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/ops/CensusJob.h"
+#include "model/ops/OperationResult.h"
 #include "model/ops/VerifyJob.h"
 
 #include <QJsonObject>
@@ -11,5 +12,9 @@ namespace mk::model {
 QJsonObject censusToJson(const CensusResult& census);
 QJsonObject verifyToJson(const VerifyResult& verify);
 QJsonArray failuresToJson(const QList<ValueFailure>& failures);
+// Operations: {operation, dryRun, processed, changed, skipped, failed, failures, dataKeysCreated,
+// dataKeysDeleted, durationMs} plus preflight, conflicts, configChange, ... (product.md §4).
+QJsonObject operationToJson(const OperationResult& result);
+QJsonObject preflightToJson(const Preflight& preflight);
 
 } // namespace mk::model

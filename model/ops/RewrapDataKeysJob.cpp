@@ -1,0 +1,287 @@
+#include "model/ops/RewrapDataKeysJob.h"
+
+#include "crypto/KekProvider.h"
+#include "crypto/SecretKeyProvider.h"
+#include "model/ModelLog.h"
+#include "model/config/SecretKeySource.h"
+#include "model/ops/KeyRing.h"
+#include "model/ops/OpenedDatabase.h"
+#include "model/ops/OperationEngine.h"
+#include "model/store/DataKeyRow.h"
+#include "model/store/SecretLocation.h"
+
+#include <QDate>
+#include <QElapsedTimer>
+#include <QThreadPool>
+
+#include <algorithm>
+#include <vector>
+
+namespace mk::model {
+
+QString secretKeyConfigChange(const QByteArray& newSecretKey, const QString& source)
+{
+    const QString contents = source.isEmpty() ? QStringLiteral("the new secret key")
+                                              : QStringLiteral("the contents of %1").arg(source);
+    QString text = QStringLiteral("Set [security] secret_key to %1 on every instance (or "
+                                  "GF_SECURITY_SECRET_KEY), then restart them.")
+                       .arg(contents);
+    if (newSecretKey.contains('`'))
+        text += QStringLiteral(" The key contains '#', ';' or '`': write it in triple double quotes: "
+                               "secret_key = \"\"\"<%1>\"\"\".")
+                    .arg(contents);
+    else if (newSecretKey.contains('#') || newSecretKey.contains(';'))
+        text += QStringLiteral(" The key contains '#' or ';', which start a comment in an ini file: "
+                               "quote it with backticks: secret_key = `<%1>`.")
+                    .arg(contents);
+    if (newSecretKey == QByteArray(config::kPublicDefaultSecretKey))
+        text += QStringLiteral(" Warning: the new key is the public default.");
+    return text;
+}
+
+namespace {
+
+struct NewWrap
+{
+    store::DataKeyRow row;
+    QByteArray wrapped;
+    crypto::SecretBytes dek;
+};
+
+Result<OperationResult> rewrap(const Target& target,
+                               const RewrapDataKeysOptions& options,
+                               JobContext* context,
+                               bool preflightOnly)
+{
+    QElapsedTimer timer;
+    timer.start();
+    const bool changeKey = options.newSecretKey.has_value();
+    OperationResult result;
+    result.operation = operationName(changeKey ? OperationKind::ChangeSecretKey : OperationKind::RewrapDataKeys);
+    result.dryRun = options.dryRun || preflightOnly;
+
+    if (changeKey && options.newSecretKey->isEmpty())
+        return fail(ErrorKind::Usage, QStringLiteral("The new secret key is empty."));
+    if (changeKey && *options.newSecretKey == target.secretKey)
+        return fail(ErrorKind::Usage, QStringLiteral("The new secret key is the current one."));
+    if (changeKey && !options.provider.isEmpty())
+        return fail(ErrorKind::Usage, QStringLiteral("--new-secret-key-file and --provider cannot be combined."));
+    const QString providerId = crypto::normalizeProviderId(
+        options.provider.isEmpty() ? target.config.security.encryptionProvider : options.provider);
+    if (providerId != QLatin1String(crypto::kSecretKeyProviderId))
+        return fail(ErrorKind::Config,
+                    QStringLiteral("KEK provider %1 is not available in this build (only %2)")
+                        .arg(providerId, QLatin1String(crypto::kSecretKeyProviderId)));
+    const auto algorithm = engine::configuredAlgorithm(target);
+    if (!algorithm)
+        return std::unexpected(algorithm.error());
+
+    auto opened = openTarget(target, result.dryRun ? AccessMode::ReadOnly : AccessMode::ReadWrite);
+    if (!opened)
+        return std::unexpected(opened.error());
+    const QString where = opened->db.spec().displayName();
+    const KeyRing ring(target, opened->dataKeys);
+    QThreadPool pool;
+    pool.setMaxThreadCount(effectiveJobs(options.jobs));
+
+    engine::PlanFunction planFor;
+    QList<int> touched;
+    if (changeKey) {
+        planFor = [](const ValueRecord& record, const store::SecretLocation&) -> std::optional<engine::ValueSpec> {
+            if (!isLegacy(record.format))
+                return std::nullopt;
+            return engine::legacySpecOf(record);
+        };
+        for (int i = 0; i < store::secretLocations().size(); ++i)
+            touched << i;
+    }
+    auto facts = engine::scanForPreflight(*opened, ring, planFor, touched, pool, context);
+    if (!facts)
+        return std::unexpected(facts.error());
+    Preflight& preflight = result.preflight;
+    preflight = facts->preflight;
+    preflight.operation = result.operation;
+    preflight.dryRun = result.dryRun;
+    QStringList badKeys;
+    for (DataKeyPlan& key : preflight.dataKeys) {
+        if (key.health == QLatin1String("ok") || key.health == QLatin1String("unverified")) {
+            key.action = QStringLiteral("rewrap");
+        } else {
+            key.action = QStringLiteral("skip (%1)").arg(key.health);
+            badKeys << QStringLiteral("%1 (%2)").arg(key.id, key.health);
+        }
+    }
+    const QString whichKey = changeKey ? QStringLiteral("the current (old) secret key")
+                                       : QStringLiteral("this secret key");
+    if (preflight.keyCheck.wrongKeySuspected) {
+        preflight.refused = true;
+        preflight.refusal = engine::refusalForKeyCheck(preflight.keyCheck, whichKey);
+    } else if (!badKeys.isEmpty()) {
+        preflight.refused = true;
+        preflight.refusal = QStringLiteral("%1 data keys cannot be unwrapped correctly with %2: %3. "
+                                           "Re-wrapping them would make the values under them "
+                                           "unrecoverable; nothing was changed. Run with --force to "
+                                           "re-wrap the other keys and leave these untouched.")
+                                .arg(badKeys.size())
+                                .arg(whichKey, badKeys.join(QStringLiteral(", ")));
+    }
+    if (changeKey) {
+        preflight.irreversible << QStringLiteral("After the change only the new secret key decrypts "
+                                                 "this database: every instance must switch to it at "
+                                                 "once. Stop every Grafana/Mosaicoo instance first.");
+        preflight.warnings << QStringLiteral("Everything runs in one transaction: if it is interrupted, "
+                                             "nothing changes and the old key stays valid.");
+    } else {
+        preflight.warnings << QStringLiteral("Every data key gets today's label; instances keep their "
+                                             "cached keys for up to data_keys_cache_ttl (%1 s).")
+                                  .arg(target.config.security.dataKeysCacheTtlSeconds);
+    }
+    if (preflightOnly) {
+        result.durationMs = timer.elapsed();
+        return result;
+    }
+    if (preflight.refused) {
+        if (!options.force)
+            return fail(ErrorKind::Refused, preflight.refusal);
+        result.notes << QStringLiteral("Forced: data keys that do not unwrap correctly are left "
+                                       "untouched, values that do not decrypt are never rewritten.");
+    }
+
+    const QByteArray newSecret = changeKey ? *options.newSecretKey : target.secretKey;
+    crypto::EncryptOptions wrapOptions;
+    wrapOptions.algorithm = *algorithm;
+    const crypto::SecretKeyProvider provider(crypto::SecretBytes(QByteArrayView(newSecret)), wrapOptions);
+    const QString today = QDate::currentDate().toString(QStringLiteral("yyyy-MM-dd"));
+    const QString updated = engine::nowLocalText();
+
+    std::vector<NewWrap> wraps;
+    for (const DataKeyPlan& plan : std::as_const(preflight.dataKeys)) {
+        if (plan.action != QLatin1String("rewrap")) {
+            result.dataKeyFailures << plan;
+            continue;
+        }
+        const auto row = std::find_if(ring.rows().cbegin(), ring.rows().cend(),
+                                      [&plan](const store::DataKeyRow& r) { return r.id == plan.id; });
+        auto dek = ring.dataKey(plan.id.toUtf8());
+        auto wrapped = dek ? provider.wrap(dek->view()) : crypto::Result<QByteArray>(std::unexpected(dek.error()));
+        auto back = wrapped ? provider.unwrap(*wrapped) : crypto::Result<crypto::SecretBytes>(std::unexpected(wrapped.error()));
+        if (!back || !back->equals(*dek) || row == ring.rows().cend()) {
+            DataKeyPlan failed = plan;
+            failed.action = QStringLiteral("skip (re-wrapping did not round-trip)");
+            result.dataKeyFailures << failed;
+            continue;
+        }
+        NewWrap wrap;
+        wrap.row = *row;
+        wrap.wrapped = *wrapped;
+        wrap.dek = std::move(*dek);
+        wraps.push_back(std::move(wrap));
+    }
+
+    if (!options.dryRun) {
+        if (auto begun = opened->db.begin(); !begun)
+            return std::unexpected(fromStoreError(begun.error(), where));
+    }
+    auto abort = [&](Error error) -> Result<OperationResult> {
+        if (!options.dryRun)
+            (void)opened->db.rollback();
+        return std::unexpected(std::move(error));
+    };
+    if (changeKey) {
+        engine::RewritePlan plan;
+        plan.planFor = planFor;
+        plan.locations = touched;
+        plan.legacySecret = newSecret;
+        plan.singleTransaction = true;
+        if (auto rewritten = engine::rewriteCells(*opened, ring, plan, options, pool, context, result); !rewritten)
+            return abort(rewritten.error());
+        if (result.canceled) {
+            if (!options.dryRun)
+                (void)opened->db.rollback();
+            result.cellsWritten = 0;
+            result.changed = 0;
+            result.notes << QStringLiteral("Canceled: nothing was changed; the old secret key is still "
+                                           "the valid one.");
+            result.durationMs = timer.elapsed();
+            return result;
+        }
+    }
+    for (const NewWrap& wrap : std::as_const(wraps)) {
+        const QString scope = wrap.row.scope.isEmpty() ? QStringLiteral("root") : wrap.row.scope;
+        const QString label = today + QLatin1Char('/') + scope + QLatin1Char('@') + providerId;
+        if (!options.dryRun) {
+            if (auto written = store::updateDataKeyWrap(opened->db, wrap.row.id, providerId, label,
+                                                        wrap.wrapped, updated);
+                !written)
+                return abort(fromStoreError(written.error(), where));
+        }
+        ++result.dataKeysRewrapped;
+    }
+    if (!options.dryRun) {
+        // What is about to be committed must unwrap to the same bytes with the new provider.
+        auto reloaded = store::loadDataKeys(opened->db);
+        if (!reloaded)
+            return abort(fromStoreError(reloaded.error(), where));
+        for (const NewWrap& wrap : std::as_const(wraps)) {
+            const auto row = std::find_if(reloaded->cbegin(), reloaded->cend(),
+                                          [&wrap](const store::DataKeyRow& r) { return r.id == wrap.row.id; });
+            auto back = row == reloaded->cend() ? crypto::Result<crypto::SecretBytes>(
+                                                      crypto::fail(crypto::ErrorCode::MissingDataKey))
+                                                : provider.unwrap(row->encryptedData);
+            if (!back || !back->equals(wrap.dek))
+                return abort(Error{ErrorKind::Failed,
+                                   QStringLiteral("Data key %1 did not read back correctly; nothing was "
+                                                  "changed.")
+                                       .arg(wrap.row.id)});
+        }
+        if (auto committed = opened->db.commit(); !committed)
+            return abort(fromStoreError(committed.error(), where));
+        qCInfo(lcModel).noquote() << result.operation << ": re-wrapped" << result.dataKeysRewrapped
+                                  << "data keys" << (changeKey ? "with a new secret key" : "");
+    }
+    if (changeKey) {
+        result.configChange = secretKeyConfigChange(newSecret, options.newSecretKeySource);
+        if (!options.dryRun) {
+            // Verify everything with the new key, as the server will read it.
+            Target next = target;
+            next.secretKey = newSecret;
+            next.publicDefaultKey = newSecret == QByteArray(config::kPublicDefaultSecretKey);
+            VerifyOptions verifyOptions;
+            verifyOptions.jobs = options.jobs;
+            const auto verified = runVerify(next, verifyOptions, context);
+            if (!verified)
+                return std::unexpected(verified.error());
+            result.verifyChecked = verified->checked;
+            result.verifyFailed = verified->failed;
+            if (verified->failed > 0)
+                result.notes << QStringLiteral("Verification with the new key: %1 of %2 values fail "
+                                               "(see verify for the list; values that failed before "
+                                               "the change fail the same way).")
+                                    .arg(verified->failed)
+                                    .arg(verified->checked);
+        }
+    }
+    result.durationMs = timer.elapsed();
+    return result;
+}
+
+} // namespace
+
+Result<Preflight> preflightRewrapDataKeys(const Target& target,
+                                          const RewrapDataKeysOptions& options,
+                                          JobContext* context)
+{
+    auto result = rewrap(target, options, context, true);
+    if (!result)
+        return std::unexpected(result.error());
+    return result->preflight;
+}
+
+Result<OperationResult> runRewrapDataKeys(const Target& target,
+                                          const RewrapDataKeysOptions& options,
+                                          JobContext* context)
+{
+    return rewrap(target, options, context, false);
+}
+
+} // namespace mk::model

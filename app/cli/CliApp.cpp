@@ -11,17 +11,31 @@
 #include "model/ops/OpenedDatabase.h"
 #include "model/ops/ValueDecrypter.h"
 #include "model/ops/VerifyJob.h"
+#include "model/config/SecretKeySource.h"
+#include "model/ops/BackupJob.h"
+#include "model/ops/ReEncryptJob.h"
+#include "model/ops/RewrapDataKeysJob.h"
+#include "model/ops/RollbackJob.h"
+#include "model/ops/RotateJob.h"
 
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <csignal>
 #include <cstdio>
 #include <unistd.h>
 
 namespace mk::cli {
 
 namespace {
+
+volatile std::sig_atomic_t s_interrupted = 0;
+
+extern "C" void onInterrupt(int)
+{
+    s_interrupted = 1;
+}
 
 bool stderrIsTerminal()
 {
@@ -57,7 +71,7 @@ public:
         std::fputs(line.toLocal8Bit().constData(), stderr);
         std::fflush(stderr);
     }
-    bool isCanceled() const override { return false; }
+    bool isCanceled() const override { return s_interrupted != 0; }
 
 private:
     QString m_what;
@@ -113,6 +127,18 @@ int CliApp::run()
         return runEncrypt();
     if (m_args.command == QLatin1String("demo"))
         return runDemo();
+    if (m_args.command == QLatin1String("re-encrypt"))
+        return runReEncrypt();
+    if (m_args.command == QLatin1String("rollback"))
+        return runRollback();
+    if (m_args.command == QLatin1String("re-encrypt-data-keys"))
+        return runRewrapDataKeys();
+    if (m_args.command == QLatin1String("rotate"))
+        return runRotate();
+    if (m_args.command == QLatin1String("backup"))
+        return runBackup();
+    if (m_args.command == QLatin1String("restore"))
+        return runRestore();
     if (m_args.command == QLatin1String("bench"))
         return runBench();
     return usageError(QStringLiteral("unknown command '%1' (see --help)").arg(m_args.command));
@@ -376,6 +402,188 @@ int CliApp::runBench()
     m_out << "  " << bench.cores << " jobs   " << QString::number(bench.verifyPerSecondAllJobs, 'f', 0)
           << " values/s\n";
     return 0;
+}
+
+int CliApp::runOperation(const QString& what, const OperationRunner& runner)
+{
+    auto target = model::resolveTarget(requestFrom(m_args));
+    if (!target)
+        return usageError(target.error().message);
+    if (target->usesPublicDefaultKey())
+        m_err << "warning: this installation uses the public default secret key\n";
+    m_err.flush();
+    // Ctrl-C / SIGTERM: stop after the current batch (every committed batch is complete).
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    StderrProgress progress(what);
+    const auto result = runner(*target, &progress);
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    if (!result) {
+        m_err << "mosaicoo-keys-cli: " << what << ": " << result.error().message << "\n";
+        m_err.flush();
+        if (m_args.json)
+            emitJson(QJsonObject{{QStringLiteral("operation"), what},
+                                 {QStringLiteral("error"), result.error().message},
+                                 {QStringLiteral("refused"), result.error().kind == model::ErrorKind::Refused}});
+        return model::exitCodeFor(result.error().kind);
+    }
+    if (m_args.json)
+        emitJson(model::operationToJson(*result));
+    else
+        printSummary(*result);
+    return model::exitCodeFor(*result);
+}
+
+void CliApp::printSummary(const model::OperationResult& r)
+{
+    if (r.dryRun)
+        m_out << "DRY RUN: nothing was written.\n";
+    for (const QString& w : r.preflight.warnings)
+        m_err << "note: " << w << "\n";
+    m_err.flush();
+    if (r.operation == QLatin1String("rotate")) {
+        m_out << "rotate: " << r.dataKeysDeactivated << (r.dryRun ? " data keys would be" : " data keys")
+              << " deactivated (" << r.durationMs << " ms)\n";
+        for (const QString& id : r.dataKeysDeactivatedIds)
+            m_out << "  deactivated " << id << "\n";
+    } else if (r.operation == QLatin1String("backup")) {
+        m_out << "backup: " << r.backupFile << " (" << r.backupFormat << ", " << r.durationMs << " ms)\n";
+    } else if (r.operation == QLatin1String("restore")) {
+        m_out << "restore from " << r.backupFile << " (" << r.backupFormat << "): " << r.processed
+              << " cells in the backup, " << r.changed << (r.dryRun ? " would be" : "") << " restored, "
+              << r.skipped << " unchanged, " << r.failed << " failed; " << r.dataKeysCreated.size()
+              << " data keys inserted, " << r.dataKeysRewrapped << " updated (" << r.durationMs << " ms)\n";
+    } else {
+        m_out << r.operation << ": " << r.processed << " values processed, " << r.changed
+              << (r.dryRun ? " would change, " : " changed, ") << r.skipped << " skipped, " << r.failed
+              << " failed";
+        if (r.conflicts > 0)
+            m_out << " (" << r.conflicts << " conflicts)";
+        m_out << " (" << r.durationMs << " ms, " << model::effectiveJobs(m_args.jobs) << " jobs)\n";
+        if (r.preflight.keyCheck.sampled > 0)
+            m_out << "  key check: " << r.preflight.keyCheck.detail << "\n";
+        for (const QString& id : r.dataKeysCreated)
+            m_out << "  data key created: " << id << "\n";
+        if (r.dataKeysRewrapped > 0)
+            m_out << "  data keys re-wrapped: " << r.dataKeysRewrapped << "\n";
+        if (r.operation == QLatin1String("rollback"))
+            m_out << "  data keys deleted: " << r.dataKeysDeleted << "\n";
+        for (const model::DataKeyLoss& loss : r.dataKeysKept)
+            m_out << "  data key KEPT: " << loss.id << " (" << loss.references << " values in "
+                  << loss.locations.join(QStringLiteral(", ")) << " still reference it)\n";
+        for (const model::DataKeyPlan& key : r.dataKeyFailures)
+            m_out << "  data key NOT re-wrapped: " << key.id << " (" << key.health << ")\n";
+        for (const model::ValueFailure& f : r.failures)
+            m_out << "  FAILED " << f.table << "." << f.column << " row " << f.rowId << " field " << f.field
+                  << ": " << model::reasonName(f.reason) << " (" << model::reasonDescription(f.reason) << ")\n";
+        for (const model::ValueFailure& f : r.valuesLost)
+            m_out << "  LOST " << f.table << "." << f.column << " row " << f.rowId << " field " << f.field
+                  << ": its data key was deleted (--accept-loss)\n";
+        if (r.verifyChecked >= 0)
+            m_out << "  verified with the new key: " << r.verifyChecked << " values, " << r.verifyFailed
+                  << " failed\n";
+    }
+    for (const QString& note : r.notes)
+        m_out << "  " << note << "\n";
+    if (r.canceled)
+        m_out << "  Interrupted: every committed batch is complete; run the same command again to finish.\n";
+    if (r.refused)
+        m_out << "REFUSED: " << r.refusal << "\n";
+    if (!r.configChange.isEmpty())
+        m_out << "\nCONFIGURATION CHANGE: " << r.configChange << "\n";
+    m_out.flush();
+}
+
+namespace {
+
+void copyCommon(const CliArguments& args, model::OperationOptions& options)
+{
+    options.dryRun = args.dryRun;
+    options.jobs = args.jobs;
+    options.force = args.force;
+    options.freshSaltPerValue = args.freshSaltPerValue;
+}
+
+} // namespace
+
+int CliApp::runReEncrypt()
+{
+    if (!m_args.format.isEmpty())
+        return usageError(QStringLiteral("re-encrypt takes no --format (the algorithm comes from the config)"));
+    model::ReEncryptOptions options;
+    copyCommon(m_args, options);
+    return runOperation(QStringLiteral("re-encrypt"), [&options](const model::Target& t, model::JobContext* c) {
+        return model::runReEncrypt(t, options, c);
+    });
+}
+
+int CliApp::runRollback()
+{
+    const auto format = model::rollbackFormatFromName(m_args.format);
+    if (!format)
+        return usageError(QStringLiteral("--format must be 9.2 or legacy"));
+    model::RollbackOptions options;
+    copyCommon(m_args, options);
+    options.format = *format;
+    options.acceptLoss = m_args.acceptLoss;
+    return runOperation(QStringLiteral("rollback"), [&options](const model::Target& t, model::JobContext* c) {
+        return model::runRollback(t, options, c);
+    });
+}
+
+int CliApp::runRewrapDataKeys()
+{
+    model::RewrapDataKeysOptions options;
+    copyCommon(m_args, options);
+    options.provider = m_args.provider;
+    if (!m_args.newSecretKeyFile.isEmpty()) {
+        if (!m_args.provider.isEmpty())
+            return usageError(QStringLiteral("--new-secret-key-file and --provider cannot be combined"));
+        const auto key = config::resolveSecretKey(m_args.newSecretKeyFile, QProcessEnvironment(), nullptr);
+        if (!key)
+            return usageError(QStringLiteral("--new-secret-key-file %1: %2")
+                                  .arg(m_args.newSecretKeyFile, key.error().detail));
+        options.newSecretKey = key->key;
+        options.newSecretKeySource = m_args.newSecretKeyFile;
+    }
+    return runOperation(QStringLiteral("re-encrypt-data-keys"),
+                        [&options](const model::Target& t, model::JobContext* c) {
+                            return model::runRewrapDataKeys(t, options, c);
+                        });
+}
+
+int CliApp::runRotate()
+{
+    model::OperationOptions options;
+    copyCommon(m_args, options);
+    return runOperation(QStringLiteral("rotate"), [&options](const model::Target& t, model::JobContext* c) {
+        return model::runRotate(t, options, c);
+    });
+}
+
+int CliApp::runBackup()
+{
+    if (m_args.out.isEmpty())
+        return usageError(QStringLiteral("backup needs --out FILE"));
+    model::BackupOptions options;
+    options.outPath = m_args.out;
+    options.format = m_args.format;
+    return runOperation(QStringLiteral("backup"), [&options](const model::Target& t, model::JobContext* c) {
+        return model::runBackup(t, options, c);
+    });
+}
+
+int CliApp::runRestore()
+{
+    if (m_args.from.isEmpty())
+        return usageError(QStringLiteral("restore needs --from FILE"));
+    model::RestoreOptions options;
+    copyCommon(m_args, options);
+    options.fromPath = m_args.from;
+    return runOperation(QStringLiteral("restore"), [&options](const model::Target& t, model::JobContext* c) {
+        return model::runRestore(t, options, c);
+    });
 }
 
 } // namespace mk::cli

@@ -1,6 +1,12 @@
 #pragma once
 
 #include "app/cli/CliArguments.h"
+#include "model/ModelError.h"
+#include "model/Target.h"
+#include "model/ops/JobContext.h"
+#include "model/ops/OperationResult.h"
+
+#include <functional>
 
 #include <QJsonObject>
 #include <QTextStream>
@@ -20,6 +26,17 @@ private:
     int runDecrypt();
     int runEncrypt();
     int runDemo();
+    int runReEncrypt();
+    int runRollback();
+    int runRewrapDataKeys();
+    int runRotate();
+    int runBackup();
+    int runRestore();
+
+    using OperationRunner = std::function<model::Result<model::OperationResult>(const model::Target&,
+                                                                                model::JobContext*)>;
+    int runOperation(const QString& what, const OperationRunner& runner);
+    void printSummary(const model::OperationResult& result);
     int runBench();
 
     int usageError(const QString& message);

@@ -67,7 +67,8 @@ QVariant ActivityLogModel::data(const QModelIndex& index, int role) const
     case Counts: {
         QStringList parts;
         for (auto it = entry.counts.constBegin(); it != entry.counts.constEnd(); ++it)
-            parts.append(QStringLiteral("%1 %2").arg(it.key()).arg(qint64(it.value().toDouble())));
+            if (it.value().isDouble())
+                parts.append(QStringLiteral("%1 %2").arg(it.key()).arg(qint64(it.value().toDouble())));
         return parts.join(QStringLiteral(", "));
     }
     case Detail:

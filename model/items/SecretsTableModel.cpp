@@ -271,12 +271,12 @@ QVariant SecretsTableModel::headerData(int section, Qt::Orientation orientation,
 
 bool SecretsTableModel::canFetchMore(const QModelIndex& parent) const
 {
-    return !parent.isValid() && !m_fetchInFlight && m_rows.size() < m_count;
+    return !parent.isValid() && !m_fetchInFlight && !m_inserting && m_rows.size() < m_count;
 }
 
 void SecretsTableModel::fetchMore(const QModelIndex& parent)
 {
-    if (parent.isValid() || m_fetchInFlight || m_rows.size() >= m_count)
+    if (parent.isValid() || m_fetchInFlight || m_inserting || m_rows.size() >= m_count)
         return;
     requestPage(int(m_rows.size()));
 }
@@ -315,6 +315,7 @@ void SecretsTableModel::onRowsReady(quint64 token, int offset, const QList<Secre
     if (offset != m_rows.size() || rows.isEmpty())
         return;
     const int first = int(m_rows.size());
+    m_inserting = true; // views and testers may call fetchMore from inside the insert
     beginInsertRows({}, first, first + int(rows.size()) - 1);
     for (SecretRow row : rows) {
         const QString key = row.key();
@@ -327,6 +328,7 @@ void SecretsTableModel::onRowsReady(quint64 token, int offset, const QList<Secre
         m_rows.append(std::move(row));
     }
     endInsertRows();
+    m_inserting = false;
     emit pageLoaded();
 }
 

@@ -109,6 +109,7 @@ private:
     bool m_complete = false;
     bool m_loading = false;
     bool m_fetchInFlight = false;
+    bool m_inserting = false;
     int m_fetchOffset = -1;
     qint64 m_scanned = 0;
 };

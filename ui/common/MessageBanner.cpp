@@ -84,7 +84,7 @@ QString MessageBanner::text() const
 void MessageBanner::changeEvent(QEvent* event)
 {
     QFrame::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange)
+    if (event->type() == QEvent::PaletteChange && !m_applyingStyle)
         applyStyle();
 }
 
@@ -119,9 +119,14 @@ void MessageBanner::applyStyle()
                                 base.greenF() * (1 - a) + accent.greenF() * a,
                                 base.blueF() * (1 - a) + accent.blueF() * a);
     };
-    setStyleSheet(QStringLiteral("mk--ui--MessageBanner { background: %1; border: 1px solid %2;"
+    const QString sheet = (QStringLiteral("mk--ui--MessageBanner { background: %1; border: 1px solid %2;"
                                  " border-left: 4px solid %3; border-radius: 4px; }")
                       .arg(mix(0.16).name(), mix(0.45).name(), accent.name()));
+    if (sheet == styleSheet())
+        return;
+    m_applyingStyle = true;
+    setStyleSheet(sheet);
+    m_applyingStyle = false;
 }
 
 } // namespace mk::ui

@@ -52,6 +52,7 @@ private:
     QToolButton* m_close;
     QTimer m_autoHide;
     Type m_type = Type::Information;
+    bool m_applyingStyle = false;
 };
 
 } // namespace mk::ui

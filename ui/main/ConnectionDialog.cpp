@@ -183,6 +183,8 @@ ConnectionDialog::ConnectionDialog(Prompter& prompter, QWidget* parent)
     auto* buttons = new QDialogButtonBox(this);
     buttons->addButton(m_openButton, QDialogButtonBox::AcceptRole);
     buttons->addButton(m_cancelButton, QDialogButtonBox::RejectRole);
+    connect(buttons, &QDialogButtonBox::accepted, this, &ConnectionDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &ConnectionDialog::reject);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(dbGroup);

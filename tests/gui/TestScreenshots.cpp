@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QLineEdit>
 #include <QPalette>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStyleFactory>
 #include <QTemporaryDir>
@@ -69,6 +70,7 @@ QPalette darkPalette()
 void TestScreenshots::initTestCase()
 {
     test::isolateApplication(QStringLiteral("test_gui_screenshots"));
+    QSettings().clear(); // no saved column widths: screenshots show the defaults
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     m_outDir = QString::fromUtf8(MK_SOURCE_DIR) + QStringLiteral("/docs/screenshots");
     QVERIFY(QDir().mkpath(m_outDir));

@@ -39,7 +39,7 @@ DataKeysPane::DataKeysPane(QWidget* parent)
     QHeaderView* header = m_view->horizontalHeader();
     header->setStretchLastSection(true);
     header->setHighlightSections(false);
-    const int widths[] = {190, 250, 110, 70, 60, 150, 150, 85, 120};
+    const int widths[] = {215, 235, 105, 65, 60, 150, 150, 85, 120};
     for (int c = 0; c < model::DataKeysTableModel::ColumnCount; ++c)
         header->resizeSection(c, widths[c]);
     header->restoreState(QSettings().value(kHeaderKey).toByteArray());

@@ -4,6 +4,7 @@
 #include "ui/panes/HealthTile.h"
 #include "ui/panes/ValuesChart.h"
 
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -193,7 +194,12 @@ void OverviewPane::setCensus(const model::CensusResult& census, const QString& s
                                                    [](const model::LocationCensus& l) {
                                                        return l.present && l.values > 0;
                                                    }));
-    m_title->setText(census.location);
+    QString title = census.location;
+    if (census.driver == QLatin1String("sqlite"))
+        title = QFileInfo(census.location.startsWith(QLatin1String("sqlite:")) ? census.location.mid(7)
+                                                                              : census.location)
+                    .fileName();
+    m_title->setText(title);
     m_subtitle->setText(tr("%1 values in %2 locations · %3 data keys")
                             .arg(number(t.values))
                             .arg(presentLocations)
@@ -201,8 +207,9 @@ void OverviewPane::setCensus(const model::CensusResult& census, const QString& s
     m_location->setText(census.location);
     m_driver->setText(census.driver);
     m_schema->setText(census.schema.isEmpty() ? tr("unknown") : census.schema);
-    m_keyOrigin->setText(census.defaultSecretKey ? tr("%1 — the public default key!").arg(secretKeyOrigin)
-                                                 : secretKeyOrigin);
+    m_keyOrigin->setText(census.defaultSecretKey
+                             ? tr("the public default (SW2YcwTIb9zpOOhoPsMm) — change it")
+                             : secretKeyOrigin);
     m_provider->setText(census.encryptionProvider);
     m_algorithm->setText(census.algorithm);
     m_envelope->setText(census.envelopeEncryption ? tr("on") : tr("off (disableEnvelopeEncryption)"));

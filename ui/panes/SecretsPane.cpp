@@ -84,7 +84,7 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setAlternatingRowColors(true);
     m_view->setWordWrap(false);
-    m_view->setTextElideMode(Qt::ElideMiddle);
+    m_view->setTextElideMode(Qt::ElideRight);
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 10);
     QHeaderView* header = m_view->horizontalHeader();
@@ -93,7 +93,7 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
     header->setSectionsMovable(true);
     header->setHighlightSections(false);
     header->setSortIndicator(-1, Qt::AscendingOrder);
-    const int widths[] = {250, 170, 220, 200, 170, 170, 150};
+    const int widths[] = {280, 160, 160, 180, 130, 170, 150};
     for (int c = 0; c < model::SecretsTableModel::ColumnCount; ++c)
         header->resizeSection(c, widths[c]);
     header->restoreState(QSettings().value(kHeaderKey).toByteArray());
@@ -406,7 +406,6 @@ void SecretsPane::onVerifyFinished()
         return;
     }
     const model::Result<model::VerifyResult> result = m_verifyWatcher.result();
-    m_verifyWatcher.setFuture(QFuture<model::Result<model::VerifyResult>>());
     updateActions();
     if (!result) {
         m_verifyLabel->setText(tr("Verify failed: %1").arg(result.error().message));
@@ -476,7 +475,9 @@ void SecretsPane::onRevealFinished()
         return;
     }
     model::Result<QString> result = m_revealWatcher.result();
-    m_revealWatcher.setFuture(QFuture<model::Result<QString>>()); // drop the stored plaintext
+    // Drop the plaintext stored in the future; the watcher reports the empty future as finished
+    // again, which the resultCount() check above ignores.
+    m_revealWatcher.setFuture(QFuture<model::Result<QString>>());
     updateActions();
     if (!result) {
         entry.outcome = QStringLiteral("failed");

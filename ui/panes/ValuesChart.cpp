@@ -81,10 +81,10 @@ void ValuesChart::paintEvent(QPaintEvent*)
     int valueWidth = 0;
     for (const auto& [label, value] : m_entries) {
         max = std::max(max, value);
-        labelWidth = std::max(labelWidth, fm.horizontalAdvance(label));
+        labelWidth = std::max(labelWidth, fm.horizontalAdvance(label) + 4);
         valueWidth = std::max(valueWidth, fm.horizontalAdvance(QString::number(value)));
     }
-    labelWidth = std::min(labelWidth, width() / 2);
+    labelWidth = std::min(labelWidth, width() * 11 / 20);
     const int barLeft = kPadding + labelWidth + 10;
     const int barMax = std::max(10, width() - barLeft - kPadding - valueWidth - 8);
     for (const auto& [label, value] : m_entries) {

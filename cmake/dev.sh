@@ -20,7 +20,7 @@ packages=(
     libqt6sql6-sqlite libqt6sql6-psql libqt6sql6-mysql
     libssl-dev sqlite3
     xvfb xauth fonts-dejavu-core
-    postgresql mariadb-server softhsm2
+    postgresql mariadb-server softhsm2 libp11-kit-dev
 )
 
 log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }

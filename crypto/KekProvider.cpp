@@ -4,6 +4,16 @@ namespace mk::crypto {
 
 KekProvider::~KekProvider() = default;
 
+QString KekProvider::describe() const
+{
+    return id();
+}
+
+Result<void> KekProvider::health() const
+{
+    return {};
+}
+
 QString normalizeProviderId(const QString& providerId)
 {
     if (providerId == QLatin1String("secretKey"))

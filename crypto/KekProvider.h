@@ -22,6 +22,12 @@ public:
     [[nodiscard]] virtual Result<SecretBytes> unwrap(QByteArrayView wrapped) const = 0;
     // raw data key → data_keys.encrypted_data.
     [[nodiscard]] virtual Result<QByteArray> wrap(QByteArrayView dataKey) const = 0;
+    // Human-readable, secret-free description (e.g. module, token and key of a PKCS#11 provider).
+    // Default: id().
+    [[nodiscard]] virtual QString describe() const;
+    // Whether wrap/unwrap can work right now (ProviderUnavailable with a detail otherwise).
+    // Default: always healthy.
+    [[nodiscard]] virtual Result<void> health() const;
 
 protected:
     KekProvider() = default;

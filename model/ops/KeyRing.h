@@ -33,6 +33,11 @@ public:
     const QList<store::DataKeyRow>& rows() const { return m_rows; }
     QSet<QString> ids() const;
     // The provider that wraps new keys ([security] encryption_provider), if configured here.
+    // Providers: secretKey.v1 plus every id in available_encryption_providers and the current one
+    // (pkcs11.<name> from its [security.encryption.pkcs11.<name>] section, connecting lazily). A
+    // listed provider that cannot work (no section, unsupported kind, wrong PIN, ...) is still
+    // returned and fails every call with ProviderUnavailable; health() tells before a job writes.
+    // nullptr: the id is not listed at all.
     const crypto::KekProvider* currentProvider() const;
     const crypto::KekProvider* provider(const QString& providerId) const;
     QByteArrayView secretKey() const { return m_secretKey.view(); }
@@ -43,6 +48,8 @@ private:
     crypto::SecretBytes m_secretKey;
     QString m_currentProviderId;
     QHash<QString, std::shared_ptr<crypto::KekProvider>> m_providers; // by normalised id
+    // Ids (lower case) of [security.encryption.<kind>.<name>] sections that are not listed providers.
+    QSet<QString> m_unlistedSections;
     mutable QMutex m_mutex;
     mutable std::map<QString, crypto::SecretBytes> m_cache;
 };

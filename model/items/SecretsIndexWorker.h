@@ -2,10 +2,10 @@
 
 #include "model/Target.h"
 #include "model/items/SecretQuery.h"
+#include "model/items/SecretsIndex.h"
 #include "model/items/SecretRow.h"
 #include "model/ops/VerifyJob.h"
 
-#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QPair>
@@ -49,16 +49,11 @@ signals:
     void indexCompleted(quint64 token, qint64 total, const QList<QPair<QString, qint64>>& missingKeyRefs);
 
 private:
-    bool matches(const SecretRow& row) const;
-    void rebuildView();
-    void sortView();
     bool isStale(quint64 token) const;
 
-    QList<SecretRow> m_all;
-    QHash<QString, int> m_indexByKey;
-    QList<int> m_view; // indexes into m_all, filtered and sorted
+    SecretsIndex m_index;
+    QList<int> m_view; // indexes into m_index, filtered and sorted
     SecretQuery m_query;
-    QString m_textLower;
     bool m_complete = false;
     std::atomic<quint64> m_latestToken{0};
     std::atomic<bool> m_stop{false};

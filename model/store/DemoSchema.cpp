@@ -182,29 +182,53 @@ Result<Database> createDemoSqliteDatabase(const QString& path)
     return std::move(*db);
 }
 
-Result<void> insertDemoRow(Database& db, const QString& table, const QList<QPair<QString, QVariant>>& values)
+namespace {
+
+Result<QString> demoInsertStatement(Database& db, const QString& table, const QStringList& columns)
 {
     if (!demoTables().contains(table))
         return fail(ErrorCode::QueryFailed, QStringLiteral("%1 is not a demo table").arg(table));
-    QSqlDatabase sql = QSqlDatabase::database(db.connectionName(), false);
-    const QSqlRecord record = sql.record(table);
+    const QSqlRecord record = QSqlDatabase::database(db.connectionName(), false).record(table);
     QStringList names;
     QStringList marks;
-    for (const auto& [column, value] : values) {
+    for (const QString& column : columns) {
         if (!record.contains(column))
             return fail(ErrorCode::QueryFailed, QStringLiteral("%1 has no column %2").arg(table, column));
         names << SqlSupport::quote(db.driver(), column);
         marks << QStringLiteral("?");
     }
-    QSqlQuery query(sql);
-    if (!query.prepare(QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)")
-                           .arg(SqlSupport::quote(db.driver(), table), names.join(QLatin1Char(',')),
-                                marks.join(QLatin1Char(',')))))
+    return QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)")
+        .arg(SqlSupport::quote(db.driver(), table), names.join(QLatin1Char(',')), marks.join(QLatin1Char(',')));
+}
+
+} // namespace
+
+Result<void> insertDemoRow(Database& db, const QString& table, const QList<QPair<QString, QVariant>>& values)
+{
+    QStringList columns;
+    QVariantList row;
+    for (const auto& [column, value] : values) {
+        columns << column;
+        row << value;
+    }
+    return insertDemoRows(db, table, columns, {row});
+}
+
+Result<void> insertDemoRows(Database& db, const QString& table, const QStringList& columns,
+                            const QList<QVariantList>& rows)
+{
+    const auto statement = demoInsertStatement(db, table, columns);
+    if (!statement)
+        return std::unexpected(statement.error());
+    QSqlQuery query(QSqlDatabase::database(db.connectionName(), false));
+    if (!query.prepare(*statement))
         return std::unexpected(SqlSupport::queryError(db.driver(), query.lastError(), table));
-    for (const auto& pair : values)
-        query.addBindValue(pair.second);
-    if (!query.exec())
-        return std::unexpected(SqlSupport::queryError(db.driver(), query.lastError(), table));
+    for (const QVariantList& row : rows) {
+        for (int i = 0; i < row.size(); ++i)
+            query.bindValue(i, row.at(i));
+        if (!query.exec())
+            return std::unexpected(SqlSupport::queryError(db.driver(), query.lastError(), table));
+    }
     return {};
 }
 

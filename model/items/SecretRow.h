@@ -41,9 +41,6 @@ struct SecretRow
     }
 };
 
-// Builds a row from a scanner record (structural problems become Failed right away).
-SecretRow secretRowFromRecord(const ValueRecord& record, const QString& location);
-
 } // namespace mk::model
 
 Q_DECLARE_METATYPE(mk::model::SecretRow)

@@ -1,5 +1,13 @@
 # Project-wide warning, hardening and Qt strictness settings, applied per target with
 # mk_target_defaults(<target>) so that third-party code is never affected.
+#
+# Sanitizer / fuzzing switches (see tests/fuzz/README.md):
+#   MK_SANITIZE=ON        AddressSanitizer + UndefinedBehaviorSanitizer (option in CMakeLists.txt)
+#   MK_FUZZ_ENGINE=libfuzzer  clang only: coverage instrumentation for libFuzzer on every target,
+#                         and tests/fuzz builds fuzz_<name> engines next to the smoke tests
+
+set(MK_FUZZ_ENGINE "none" CACHE STRING "Fuzzing engine for tests/fuzz: none or libfuzzer (clang)")
+set_property(CACHE MK_FUZZ_ENGINE PROPERTY STRINGS none libfuzzer)
 
 function(mk_target_defaults target)
     target_compile_options(${target} PRIVATE
@@ -12,6 +20,9 @@ function(mk_target_defaults target)
     if(MK_SANITIZE)
         target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
         target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+    endif()
+    if(MK_FUZZ_ENGINE STREQUAL "libfuzzer")
+        target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
     endif()
     target_compile_definitions(${target} PRIVATE
         QT_NO_CAST_FROM_ASCII

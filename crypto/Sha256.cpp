@@ -79,7 +79,7 @@ void compressPortable(State& state, const Block& block)
 // words arrive already decoded (lane 0 = W[4i]), so no byte shuffle is needed.
 #define MK_SHANI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
 
-MK_SHANI_TARGET [[gnu::always_inline]] inline void
+[[gnu::always_inline]] MK_SHANI_TARGET inline void
 compressCore(__m128i& state0, __m128i& state1, __m128i m0, __m128i m1, __m128i m2, __m128i m3)
 {
     const __m128i abefSave = state0;
@@ -103,7 +103,7 @@ compressCore(__m128i& state0, __m128i& state1, __m128i m0, __m128i m1, __m128i m
 }
 
 // (a b c d), (e f g h) → ABEF, CDGH.
-MK_SHANI_TARGET [[gnu::always_inline]] inline void toRegisterLayout(__m128i& lo, __m128i& hi)
+[[gnu::always_inline]] MK_SHANI_TARGET inline void toRegisterLayout(__m128i& lo, __m128i& hi)
 {
     const __m128i tmp = _mm_shuffle_epi32(lo, 0xB1);  // CDAB
     const __m128i efgh = _mm_shuffle_epi32(hi, 0x1B); // EFGH
@@ -112,7 +112,7 @@ MK_SHANI_TARGET [[gnu::always_inline]] inline void toRegisterLayout(__m128i& lo,
 }
 
 // ABEF, CDGH → (a b c d), (e f g h): the state words, which are also the next message words.
-MK_SHANI_TARGET [[gnu::always_inline]] inline void toWordLayout(__m128i& abef, __m128i& cdgh)
+[[gnu::always_inline]] MK_SHANI_TARGET inline void toWordLayout(__m128i& abef, __m128i& cdgh)
 {
     const __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
     const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);

@@ -306,11 +306,18 @@ QByteArray replaceValues(const SecretLocation& location,
         QByteArray text;
     };
     QList<Splice> splices;
+    // A field can occur more than once (duplicate JSON keys): the n-th replacement for a field
+    // goes to its n-th occurrence, never twice to the first one.
+    QList<bool> used(current.values.size(), false);
     for (const auto& [field, payload] : replacements) {
-        const auto it = std::find_if(current.values.cbegin(), current.values.cend(),
-                                     [&f = field](const CellValue& v) { return v.field == f; });
-        if (it == current.values.cend())
+        qsizetype index = 0;
+        while (index < current.values.size()
+               && (used.at(index) || current.values.at(index).field != field))
+            ++index;
+        if (index == current.values.size())
             continue;
+        used[index] = true;
+        const auto it = current.values.cbegin() + index;
         const QByteArray encoded = it->encodingUsed == Encoding::RawBytes
                                        ? payload
                                        : Base64Flavour::encode(payload, it->padded);

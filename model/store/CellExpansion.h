@@ -41,7 +41,9 @@ CellExpansion expandCell(const SecretLocation& location, const QByteArray& raw, 
 
 // Re-encodes each (field, new payload) in the flavour the field had (padding as found) and
 // splices it into the original bytes; every other byte stays untouched. Unknown fields are
-// ignored. Single/RawBytes cells are replaced whole.
+// ignored. Single/RawBytes cells are replaced whole. A field that occurs more than once in the
+// cell (duplicate JSON keys) is matched in document order: the n-th replacement naming it goes to
+// its n-th occurrence.
 QByteArray replaceValues(const SecretLocation& location,
                          const QByteArray& raw,
                          const QList<std::pair<QString, QByteArray>>& replacements);

@@ -66,6 +66,7 @@ private slots:
     void jsonScanner();
     void expandEdgeCases();
     void replaceSplicesOnlyTheValue();
+    void replaceDuplicateKeysInOrder();
     void ssoPaths();
     void updateCellOnCopy();
     void readOnlyRefusesWrites();
@@ -335,6 +336,22 @@ void TestStoreBasics::replaceSplicesOnlyTheValue()
     const SecretLocation& snap = loc("dashboard_snapshot.dashboard_encrypted");
     QCOMPARE(replaceValues(snap, "#a#b", {{QStringLiteral("dashboard_encrypted"), QByteArray("\0\1", 2)}}),
              QByteArray("\0\1", 2));
+}
+
+// Found by fuzz_json_locations (tests/fuzz/corpus/json_locations/regress-duplicate-keys): with a
+// duplicate key, both replacements went to the first occurrence, so replacing every value with
+// its own payload changed the cell, and new payloads were spliced into the wrong value.
+void TestStoreBasics::replaceDuplicateKeysInOrder()
+{
+    const SecretLocation& ds = loc("data_source.secure_json_data");
+    const QByteArray raw = R"({"a":"YQ==","a":"Yg=="})";
+    const CellExpansion e = expandCell(ds, raw, false);
+    QCOMPARE(e.values.size(), 2);
+    QCOMPARE(replaceValues(ds, raw, {{QStringLiteral("a"), "a"}, {QStringLiteral("a"), "b"}}), raw);
+    QCOMPARE(replaceValues(ds, raw, {{QStringLiteral("a"), "x"}, {QStringLiteral("a"), "y"}}),
+             QByteArray(R"({"a":"eA==","a":"eQ=="})"));
+    // One replacement: the first occurrence only.
+    QCOMPARE(replaceValues(ds, raw, {{QStringLiteral("a"), "x"}}), QByteArray(R"({"a":"eA==","a":"Yg=="})"));
 }
 
 void TestStoreBasics::ssoPaths()

@@ -208,7 +208,7 @@ bool spliceIsExact(const store::SecretLocation& location,
 {
     const store::CellExpansion before = store::expandCell(location, oldRaw, false);
     const store::CellExpansion after = store::expandCell(location, newRaw, false);
-    if (!after.problems.isEmpty() || after.values.size() != before.values.size())
+    if (after.problems.size() != before.problems.size() || after.values.size() != before.values.size())
         return false;
     for (qsizetype i = 0; i < after.values.size(); ++i) {
         const store::CellValue& a = after.values.at(i);
@@ -223,7 +223,7 @@ bool spliceIsExact(const store::SecretLocation& location,
     return true;
 }
 
-CellOutcome processCell(const CellWork& work, const KeyRing& ring, const Encrypters& encrypters)
+CellOutcome processCell(const CellWork& work, const KeyRing& ring, const Encrypters& encrypters, bool partial)
 {
     CellOutcome out;
     const store::SecretLocation& location = store::secretLocations().at(work.locationIndex);
@@ -267,7 +267,7 @@ CellOutcome processCell(const CellWork& work, const KeyRing& ring, const Encrypt
         }
         wipe(*plaintext);
     }
-    if (cellFailed) {
+    if (cellFailed && !(partial && !replacements.isEmpty())) {
         // One bad value fails the whole cell (upstream semantics); the good ones stay as they are.
         out.blocked = replacements.size();
         out.skipped += replacements.size();
@@ -612,8 +612,8 @@ Result<void> rewriteCells(OpenedDatabase& opened,
                     options.freshSaltPerValue);
             }
             const QList<CellOutcome> outcomes = QtConcurrent::blockingMapped(
-                &pool, works, [&ring, &encrypters](const CellWork& work) {
-                    return processCell(work, ring, encrypters);
+                &pool, works, [&ring, &encrypters, partial = plan.partialCells](const CellWork& work) {
+                    return processCell(work, ring, encrypters, partial);
                 });
 
             QStringList rowIds;

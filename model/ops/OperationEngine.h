@@ -53,6 +53,10 @@ struct RewritePlan
     crypto::SecretBytes envelopeKey; // ... and its raw 16 bytes
     QByteArray legacySecret;       // legacy output: the secret key (the new one when changing it)
     bool singleTransaction = false; // all batches in one transaction (caller begins and commits)
+    // Rewrite the good values of a cell even when another value of it fails (the change of the
+    // secret key: a value left under the old key would be lost). Otherwise one bad value fails the
+    // whole cell, like upstream.
+    bool partialCells = false;
     QSet<QString>* changedValues = nullptr; // out: valueKey() of every value rewritten (or would be)
 };
 

@@ -62,11 +62,6 @@ Result<OperationResult> reEncrypt(const Target& target,
             currentKey = std::move(*key);
             break;
         }
-        if (providerId != QLatin1String(crypto::kSecretKeyProviderId))
-            return fail(ErrorKind::Config,
-                        QStringLiteral("encryption_provider %1 is not available in this build (only %2): "
-                                       "new data keys cannot be wrapped")
-                            .arg(providerId, QLatin1String(crypto::kSecretKeyProviderId)));
     }
 
     const crypto::Algorithm alg = *algorithm;
@@ -126,17 +121,29 @@ Result<OperationResult> reEncrypt(const Target& target,
 
     // Rule 3: a new data key is committed before any value references it.
     if (envelope && currentId.isEmpty()) {
+        // secretKey.v1 wraps with the configured algorithm, like Grafana's encryption service;
+        // any other provider is the one the key ring built from the configuration.
         crypto::EncryptOptions wrapOptions;
         wrapOptions.algorithm = alg;
-        const crypto::SecretKeyProvider provider(crypto::SecretBytes(QByteArrayView(target.secretKey)),
-                                                 wrapOptions);
+        const crypto::SecretKeyProvider secretKeyProvider(crypto::SecretBytes(QByteArrayView(target.secretKey)),
+                                                          wrapOptions);
+        const crypto::KekProvider* provider = providerId == QLatin1String(crypto::kSecretKeyProviderId)
+                                                  ? &secretKeyProvider
+                                                  : ring.currentProvider();
+        if (!provider)
+            return fail(ErrorKind::Config,
+                        QStringLiteral("encryption_provider %1 is not configured: a new data key cannot be "
+                                       "wrapped")
+                            .arg(providerId));
         crypto::SecretBytes dek = crypto::generateDataKey();
         const QString id = idIsLabel ? label : crypto::generateDataKeyId();
-        auto wrapped = provider.wrap(dek.view());
+        auto wrapped = provider->wrap(dek.view());
         if (!wrapped)
-            return fail(ErrorKind::Failed, QStringLiteral("Wrapping a new data key failed: %1")
-                                               .arg(wrapped.error().detail));
-        auto back = provider.unwrap(*wrapped);
+            return fail(wrapped.error().code == crypto::ErrorCode::ProviderUnavailable ? ErrorKind::Config
+                                                                                       : ErrorKind::Failed,
+                        QStringLiteral("Wrapping a new data key with %1 failed: %2")
+                            .arg(providerId, wrapped.error().detail));
+        auto back = provider->unwrap(*wrapped);
         if (!back || !back->equals(dek))
             return fail(ErrorKind::Failed, QStringLiteral("A new data key did not unwrap to itself; "
                                                           "nothing was written"));

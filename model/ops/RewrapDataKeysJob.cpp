@@ -68,10 +68,7 @@ Result<OperationResult> rewrap(const Target& target,
         return fail(ErrorKind::Usage, QStringLiteral("--new-secret-key-file and --provider cannot be combined."));
     const QString providerId = crypto::normalizeProviderId(
         options.provider.isEmpty() ? target.config.security.encryptionProvider : options.provider);
-    if (providerId != QLatin1String(crypto::kSecretKeyProviderId))
-        return fail(ErrorKind::Config,
-                    QStringLiteral("KEK provider %1 is not available in this build (only %2)")
-                        .arg(providerId, QLatin1String(crypto::kSecretKeyProviderId)));
+    const bool toSecretKey = changeKey || providerId == QLatin1String(crypto::kSecretKeyProviderId);
     const auto algorithm = engine::configuredAlgorithm(target);
     if (!algorithm)
         return std::unexpected(algorithm.error());
@@ -104,7 +101,10 @@ Result<OperationResult> rewrap(const Target& target,
     preflight.dryRun = result.dryRun;
     QStringList badKeys;
     for (DataKeyPlan& key : preflight.dataKeys) {
-        if (key.health == QLatin1String("ok") || key.health == QLatin1String("unverified")) {
+        if (changeKey && crypto::normalizeProviderId(key.provider) != QLatin1String(crypto::kSecretKeyProviderId)) {
+            // Wrapped by a KMS: the secret key is not involved.
+            key.action = QStringLiteral("keep (wrapped by %1)").arg(key.provider);
+        } else if (key.health == QLatin1String("ok") || key.health == QLatin1String("unverified")) {
             key.action = QStringLiteral("rewrap");
         } else {
             key.action = QStringLiteral("skip (%1)").arg(key.health);
@@ -150,12 +150,21 @@ Result<OperationResult> rewrap(const Target& target,
     const QByteArray newSecret = changeKey ? *options.newSecretKey : target.secretKey;
     crypto::EncryptOptions wrapOptions;
     wrapOptions.algorithm = *algorithm;
-    const crypto::SecretKeyProvider provider(crypto::SecretBytes(QByteArrayView(newSecret)), wrapOptions);
+    const crypto::SecretKeyProvider secretKeyProvider(crypto::SecretBytes(QByteArrayView(newSecret)), wrapOptions);
+    const crypto::KekProvider* wrapper = toSecretKey ? &secretKeyProvider : ring.provider(providerId);
+    if (!wrapper)
+        return fail(ErrorKind::Config,
+                    QStringLiteral("KEK provider %1 is not configured (list it in [security] "
+                                   "available_encryption_providers with its own section)")
+                        .arg(providerId));
+    const crypto::KekProvider& provider = *wrapper;
     const QString today = QDate::currentDate().toString(QStringLiteral("yyyy-MM-dd"));
     const QString updated = engine::nowLocalText();
 
     std::vector<NewWrap> wraps;
     for (const DataKeyPlan& plan : std::as_const(preflight.dataKeys)) {
+        if (plan.action.startsWith(QLatin1String("keep")))
+            continue;
         if (plan.action != QLatin1String("rewrap")) {
             result.dataKeyFailures << plan;
             continue;
@@ -193,6 +202,7 @@ Result<OperationResult> rewrap(const Target& target,
         plan.locations = touched;
         plan.legacySecret = newSecret;
         plan.singleTransaction = true;
+        plan.partialCells = true;
         if (auto rewritten = engine::rewriteCells(*opened, ring, plan, options, pool, context, result); !rewritten)
             return abort(rewritten.error());
         if (result.canceled) {

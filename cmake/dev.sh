@@ -42,6 +42,9 @@ install_packages() {
     fi
 }
 
+# ccache: hit across clone folders (CI builds a fresh clone in another path) despite -g.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
+
 configure_and_build() {
     log "configuring $build ($build_type)"
     cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" -DMK_WERROR=ON >/dev/null

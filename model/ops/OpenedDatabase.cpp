@@ -1,5 +1,7 @@
 #include "model/ops/OpenedDatabase.h"
 
+#include <QFileInfo>
+
 namespace mk::model {
 
 QString driverName(const store::ConnectionSpec& spec)
@@ -47,6 +49,23 @@ Error fromStoreError(const store::Error& error, const QString& where)
     return {ErrorKind::Failed, QStringLiteral("%1: %2").arg(where, error.detail)};
 }
 
+namespace {
+
+// A read-only SQLite connection cannot roll back the hot journal a killed writer left behind.
+Error withHotJournalHint(Error error, const store::ConnectionSpec& spec, const store::Error& cause)
+{
+    if (spec.driver == store::ConnectionSpec::Driver::Sqlite && spec.readOnly
+        && cause.code == store::ErrorCode::ReadOnly && QFileInfo::exists(spec.path + QStringLiteral("-journal")))
+        error.message += QStringLiteral(". It holds an unfinished transaction of a process that was "
+                                        "stopped while writing (%1-journal): run the interrupted "
+                                        "operation again (it rolls that transaction back first), or let "
+                                        "Grafana/Mosaicoo open it once.")
+                             .arg(spec.path);
+    return error;
+}
+
+} // namespace
+
 Result<OpenedDatabase> openTarget(const Target& target, AccessMode mode)
 {
     store::ConnectionSpec spec = target.connection;
@@ -54,10 +73,10 @@ Result<OpenedDatabase> openTarget(const Target& target, AccessMode mode)
     const QString where = spec.displayName();
     auto db = store::Database::open(spec);
     if (!db)
-        return std::unexpected(fromStoreError(db.error(), where));
+        return std::unexpected(withHotJournalHint(fromStoreError(db.error(), where), spec, db.error()));
     auto schema = store::detectSchema(*db);
     if (!schema)
-        return std::unexpected(fromStoreError(schema.error(), where));
+        return std::unexpected(withHotJournalHint(fromStoreError(schema.error(), where), spec, schema.error()));
     QList<store::DataKeyRow> keys;
     if (schema->hasDataKeys) {
         auto loaded = store::loadDataKeys(*db);

@@ -384,6 +384,9 @@ int CliApp::runBench()
             {QStringLiteral("values"), bench.values},
             {QStringLiteral("verifyPerSecond1Job"), bench.verifyPerSecondOneJob},
             {QStringLiteral("verifyPerSecondNJobs"), bench.verifyPerSecondAllJobs},
+            {QStringLiteral("reEncryptValues"), bench.reEncryptValues},
+            {QStringLiteral("reEncryptPerSecond1Job"), bench.reEncryptPerSecondOneJob},
+            {QStringLiteral("reEncryptPerSecondNJobs"), bench.reEncryptPerSecondAllJobs},
         });
         return 0;
     }
@@ -400,6 +403,15 @@ int CliApp::runBench()
     m_out << "verify throughput (" << bench.values << " envelope values):\n";
     m_out << "  1 job    " << QString::number(bench.verifyPerSecondOneJob, 'f', 0) << " values/s\n";
     m_out << "  " << bench.cores << " jobs   " << QString::number(bench.verifyPerSecondAllJobs, 'f', 0)
+          << " values/s\n";
+    m_out << "re-encrypt throughput (" << bench.reEncryptValues
+          << " legacy values to envelope, SQLite, the whole operation):\n";
+    if (!bench.error.isEmpty()) {
+        m_err << "mosaicoo-keys-cli: re-encrypt benchmark failed: " << bench.error << "\n";
+        return 1;
+    }
+    m_out << "  1 job    " << QString::number(bench.reEncryptPerSecondOneJob, 'f', 0) << " values/s\n";
+    m_out << "  " << bench.cores << " jobs   " << QString::number(bench.reEncryptPerSecondAllJobs, 'f', 0)
           << " values/s\n";
     return 0;
 }

@@ -68,11 +68,9 @@ Result<SecretKeySource> resolveSecretKey(const QString& secretKeyFile, const QPr
         return fail(ErrorCode::BadValue,
                     QStringLiteral("the secret key from %1 is empty after expansion")
                         .arg(describe(result.origin)));
-    if (result.usesPublicDefault)
-        qCWarning(lcConfig).noquote() << "secret key from" << describe(result.origin)
-                                      << "is the public default";
-    else
-        qCInfo(lcConfig).noquote() << "secret key from" << describe(result.origin);
+    // The CLI and the GUI warn visibly about the public default; the log only records the origin.
+    qCInfo(lcConfig).noquote() << "secret key from" << describe(result.origin)
+                               << (result.usesPublicDefault ? "(the public default)" : "");
     return result;
 }
 

@@ -1,5 +1,6 @@
 #include "model/ops/Benchmark.h"
 
+#include "crypto/Base64.h"
 #include "crypto/DataKey.h"
 #include "crypto/Envelope.h"
 #include "crypto/KdfBench.h"
@@ -8,10 +9,13 @@
 #include "model/config/SecretKeySource.h"
 #include "model/ops/JobContext.h"
 #include "model/ops/KeyRing.h"
+#include "model/ops/ReEncryptJob.h"
+#include "model/store/DemoSchema.h"
 #include "model/ops/ValueDecrypter.h"
 #include "model/store/SecretLocation.h"
 
 #include <QElapsedTimer>
+#include <QTemporaryDir>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
 
@@ -36,6 +40,56 @@ double valuesPerSecond(const QList<ValueRecord>& values, const KeyRing& ring, in
     if (ok.contains(false) || seconds <= 0)
         return 0;
     return static_cast<double>(values.size()) / seconds;
+}
+
+// A SQLite database of `values` legacy values (one payload repeated: building it costs one key
+// derivation), re-encrypted to envelope values by the real operation.
+double reEncryptPerSecond(int values, int jobs, QString* error)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("bench.db"));
+    {
+        auto db = store::createDemoSqliteDatabase(path);
+        if (!db) {
+            *error = db.error().detail;
+            return 0;
+        }
+        const QString payload = QString::fromLatin1(crypto::base64::encodeStd(
+            crypto::encryptPayload("bench-token", QByteArrayView(config::kPublicDefaultSecretKey)).value_or(QByteArray())));
+        QList<QVariantList> rows;
+        for (int id = 1; id <= values; ++id)
+            rows << QVariantList{id, 1, QStringLiteral("oauth_generic_oauth"), QString::number(id),
+                                 QStringLiteral("2026-01-01 00:00:00"), payload};
+        if (!db->begin() || !store::insertDemoRows(*db, QStringLiteral("user_auth"),
+                                                   {QStringLiteral("id"), QStringLiteral("user_id"),
+                                                    QStringLiteral("auth_module"), QStringLiteral("auth_id"),
+                                                    QStringLiteral("created"), QStringLiteral("o_auth_access_token")},
+                                                   rows)
+            || !db->commit()) {
+            *error = QStringLiteral("cannot fill the benchmark database");
+            return 0;
+        }
+    }
+    model::OpenRequest request;
+    request.dbUrl = path;
+    request.environment = QProcessEnvironment();
+    const auto target = resolveTarget(request);
+    if (!target) {
+        *error = target.error().message;
+        return 0;
+    }
+    ReEncryptOptions options;
+    options.jobs = jobs;
+    QElapsedTimer timer;
+    timer.start();
+    const auto result = runReEncrypt(*target, options, nullptr);
+    const double seconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
+    if (!result || result->changed != values) {
+        *error = result ? QStringLiteral("re-encrypt changed %1 of %2 values").arg(result->changed).arg(values)
+                        : result.error().message;
+        return 0;
+    }
+    return seconds > 0 ? values / seconds : 0;
 }
 
 } // namespace
@@ -78,6 +132,11 @@ BenchmarkResult runBenchmark(double seconds, int jobs)
     }
     result.verifyPerSecondOneJob = valuesPerSecond(values, ring, 1);
     result.verifyPerSecondAllJobs = valuesPerSecond(values, ring, result.cores);
+
+    result.reEncryptValues = result.values;
+    result.reEncryptPerSecondOneJob = reEncryptPerSecond(result.reEncryptValues, 1, &result.error);
+    if (result.error.isEmpty())
+        result.reEncryptPerSecondAllJobs = reEncryptPerSecond(result.reEncryptValues, result.cores, &result.error);
     return result;
 }
 

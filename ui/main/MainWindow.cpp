@@ -13,6 +13,11 @@
 #include "ui/panes/DataKeysPane.h"
 #include "ui/panes/OverviewPane.h"
 #include "ui/panes/SecretsPane.h"
+#include "ui/wizards/common/DialogFileChooser.h"
+#include "ui/wizards/reencrypt/ReEncryptWizard.h"
+#include "ui/wizards/rewrap/RewrapDataKeysWizard.h"
+#include "ui/wizards/rollback/RollbackWizard.h"
+#include "ui/wizards/rotate/RotateWizard.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -58,6 +63,8 @@ MainWindow::MainWindow(Prompter& prompter, model::ActivityLog log, QWidget* pare
     , m_activity(new ActivityLogPane(m_log, this))
     , m_statusDatabase(new QLabel(this))
     , m_statusCounts(new QLabel(this))
+    , m_defaultFiles(std::make_unique<DialogFileChooser>())
+    , m_files(m_defaultFiles.get())
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Mosaicoo Key Console"));
@@ -114,6 +121,11 @@ MainWindow::MainWindow(Prompter& prompter, model::ActivityLog log, QWidget* pare
         m_secrets->showDataKey(id);
         showPane(SecretsTab);
     });
+    connect(m_secrets, &SecretsPane::reEncryptRequested, this,
+            [this] { startOperation(model::OperationKind::ReEncrypt); });
+    connect(m_dataKeys, &DataKeysPane::rotateRequested, this, [this] { startOperation(model::OperationKind::Rotate); });
+    connect(m_dataKeys, &DataKeysPane::reEncryptDataKeysRequested, this,
+            [this] { startOperation(model::OperationKind::RewrapDataKeys); });
     connect(m_healthBanner, &MessageBanner::actionTriggered, this, [this] {
         m_secrets->showStatus(QString::fromLatin1(model::kStatusFailed));
         showPane(SecretsTab);
@@ -129,6 +141,10 @@ MainWindow::MainWindow(Prompter& prompter, model::ActivityLog log, QWidget* pare
 
 MainWindow::~MainWindow()
 {
+    if (m_wizard) {
+        m_wizard->cancelAndWait();
+        delete m_wizard;
+    }
     m_censusWatcher.cancel();
     m_censusWatcher.waitForFinished();
     if (m_target)
@@ -192,13 +208,29 @@ void MainWindow::createActions()
     {
         const char* name;
         QString text;
-    } operations[] = {{"actionReEncrypt", tr("Re-encrypt Secrets…")},
-                      {"actionRollback", tr("Roll Back Secrets…")},
-                      {"actionReEncryptDataKeys", tr("Re-encrypt Data Keys / Change Secret Key…")},
-                      {"actionRotate", tr("Rotate Data Keys…")}};
+        QString iconText;
+        QString tip;
+        model::OperationKind kind;
+    } operations[] = {
+        {"actionReEncrypt", tr("Re-&encrypt Secrets…"), tr("Re-encrypt"),
+         tr("Re-encrypt every value under today's data key"), model::OperationKind::ReEncrypt},
+        {"actionRollback", tr("Roll &Back Secrets…"), tr("Roll back"),
+         tr("Turn envelope values back into legacy values for a downgrade"), model::OperationKind::Rollback},
+        {"actionReEncryptDataKeys", tr("Re-encrypt &Data Keys…"), tr("Re-wrap keys"),
+         tr("Wrap every data key again with the current (or another) KEK provider"),
+         model::OperationKind::RewrapDataKeys},
+        {"actionChangeSecretKey", tr("&Change Secret Key…"), tr("Change key"),
+         tr("Move every data key and legacy value to a new secret key"), model::OperationKind::ChangeSecretKey},
+        {"actionRotate", tr("R&otate Data Keys…"), tr("Rotate"), tr("Deactivate the active data keys"),
+         model::OperationKind::Rotate}};
     for (const auto& op : operations) {
         auto* a = makeAction(this, op.name, op.text);
-        a->setEnabled(false); // hooked up by the wizards
+        a->setIconText(op.iconText);
+        a->setToolTip(op.tip);
+        a->setStatusTip(op.tip);
+        a->setEnabled(false); // until a database is open
+        const model::OperationKind kind = op.kind;
+        connect(a, &QAction::triggered, this, [this, kind] { startOperation(kind); });
     }
     auto* about = makeAction(this, "actionAbout", tr("&About Mosaicoo Key Console"));
     about->setMenuRole(QAction::AboutRole);
@@ -240,7 +272,8 @@ void MainWindow::createMenus()
 
     QMenu* operations = menuBar()->addMenu(tr("&Operations"));
     operations->setObjectName(QStringLiteral("operationsMenu"));
-    for (const char* name : {"actionReEncrypt", "actionRollback", "actionReEncryptDataKeys", "actionRotate"})
+    for (const char* name : {"actionReEncrypt", "actionRollback", "actionReEncryptDataKeys",
+                             "actionChangeSecretKey", "actionRotate"})
         operations->addAction(action(name));
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -257,6 +290,10 @@ void MainWindow::createMenus()
     tools->addSeparator();
     tools->addAction(action("actionVerify"));
     tools->addAction(action("actionReveal"));
+    tools->addSeparator();
+    for (const char* name : {"actionReEncrypt", "actionRollback", "actionReEncryptDataKeys",
+                             "actionChangeSecretKey", "actionRotate"})
+        tools->addAction(action(name));
     QAction* toggle = tools->toggleViewAction();
     toggle->setObjectName(QStringLiteral("actionShowToolbar"));
     view->addAction(toggle);
@@ -335,7 +372,7 @@ void MainWindow::openTarget(const model::Target& target)
         m_keyBanner->showMessage(
             tr("This installation uses the public default secret key (SW2YcwTIb9zpOOhoPsMm). "
                "Anyone with a copy of the database can decrypt its secrets: change the secret key "
-               "(Operations ▸ Re-encrypt Data Keys)."),
+               "(Operations ▸ Change Secret Key)."),
             MessageBanner::Type::Warning);
     }
     m_overview->setLoading(m_databaseName);
@@ -343,6 +380,7 @@ void MainWindow::openTarget(const model::Target& target)
     m_secrets->setTarget(target, m_databaseName);
     findChild<QAction*>(QStringLiteral("actionReload"))->setEnabled(true);
     findChild<QAction*>(QStringLiteral("actionVerify"))->setEnabled(true);
+    setOperationsEnabled(true);
 
     auto job = [](QPromise<model::Result<model::CensusResult>>& promise, const model::Target& t) {
         model::PromiseJobContext<model::Result<model::CensusResult>> context(promise);
@@ -449,8 +487,81 @@ void MainWindow::recordActivity(const model::ActivityEntry& entry)
     m_activity->addEntry(entry);
 }
 
+void MainWindow::setOperationsEnabled(bool enabled)
+{
+    for (const char* name : {"actionReEncrypt", "actionRollback", "actionReEncryptDataKeys",
+                             "actionChangeSecretKey", "actionRotate"})
+        findChild<QAction*>(QString::fromLatin1(name), Qt::FindDirectChildrenOnly)->setEnabled(enabled);
+}
+
+void MainWindow::setFileChooser(FileChooser* chooser)
+{
+    m_files = chooser ? chooser : m_defaultFiles.get();
+}
+
+OperationWizard* MainWindow::startOperation(model::OperationKind kind)
+{
+    if (!m_target)
+        return nullptr;
+    if (m_wizard) {
+        m_wizard->raise();
+        m_wizard->activateWindow();
+        return m_wizard;
+    }
+    OperationWizard* wizard = nullptr;
+    switch (kind) {
+    case model::OperationKind::ReEncrypt:
+        wizard = new ReEncryptWizard(*m_target, m_databaseName, m_prompter, *m_files, this);
+        break;
+    case model::OperationKind::Rollback:
+        wizard = new RollbackWizard(*m_target, m_databaseName, m_prompter, *m_files, this);
+        break;
+    case model::OperationKind::RewrapDataKeys:
+    case model::OperationKind::ChangeSecretKey:
+        wizard = new RewrapDataKeysWizard(kind == model::OperationKind::ChangeSecretKey
+                                              ? RewrapDataKeysWizard::Mode::ChangeSecretKey
+                                              : RewrapDataKeysWizard::Mode::Rewrap,
+                                          *m_target, m_databaseName, m_prompter, *m_files, this);
+        break;
+    case model::OperationKind::Rotate:
+        wizard = new RotateWizard(*m_target, m_databaseName, m_prompter, *m_files, this);
+        break;
+    case model::OperationKind::Backup:
+    case model::OperationKind::Restore:
+        return nullptr;
+    }
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    wizard->setWindowModality(Qt::WindowModal);
+    connect(wizard, &OperationWizard::activity, this, &MainWindow::recordActivity);
+    connect(wizard, &OperationWizard::operationFinished, this, [this, wizard](const model::OperationResult& result) {
+        if (result.dryRun)
+            return;
+        openTarget(wizard->targetAfterRun()); // the panes show the database as it is now
+    });
+    auto followUp = std::make_shared<std::optional<model::OperationKind>>();
+    connect(wizard, &OperationWizard::followUpRequested, this,
+            [followUp](model::OperationKind next) { *followUp = next; });
+    connect(wizard, &QDialog::finished, this, [this, wizard, followUp] {
+        if (m_wizard == wizard)
+            m_wizard = nullptr;
+        if (*followUp)
+            startOperation(**followUp);
+    });
+    m_wizard = wizard;
+    wizard->open();
+    return wizard;
+}
+
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (m_wizard && m_wizard->isRunning()) {
+        m_healthBanner->setActionText({});
+        m_healthBanner->showMessage(tr("An operation is running: cancel it in its wizard first."),
+                                    MessageBanner::Type::Warning, 8000);
+        m_wizard->raise();
+        event->ignore();
+        return;
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("mainWindow/state"), saveState());

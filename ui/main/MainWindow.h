@@ -5,13 +5,16 @@
 #include "model/ModelError.h"
 #include "model/Target.h"
 #include "model/ops/CensusJob.h"
+#include "model/ops/OperationResult.h"
 #include "model/ops/VerifyJob.h"
+#include "ui/wizards/common/OperationWizard.h"
 
 #include <QFutureWatcher>
 #include <QMainWindow>
 #include <QPointer>
 #include <QThreadPool>
 
+#include <memory>
 #include <optional>
 
 class QLabel;
@@ -23,6 +26,7 @@ namespace mk::ui {
 class ActivityLogPane;
 class ConnectionDialog;
 class DataKeysPane;
+class FileChooser;
 class MessageBanner;
 class OverviewPane;
 class Prompter;
@@ -54,6 +58,12 @@ public:
     void showPane(Pane pane);
     void showStartupError(const QString& message);
     void recordActivity(const model::ActivityEntry& entry);
+    // Opens the wizard of an operation on the open database (window-modal, non-blocking); an open
+    // wizard is raised instead. Returns it for tests; nullptr without a database.
+    OperationWizard* startOperation(model::OperationKind kind);
+    OperationWizard* currentWizard() const { return m_wizard; }
+    // File pickers of the wizards (tests inject a FakeFileChooser; default: QFileDialog).
+    void setFileChooser(FileChooser* chooser);
 
     OverviewPane* overviewPane() const { return m_overview; }
     SecretsPane* secretsPane() const { return m_secrets; }
@@ -77,6 +87,7 @@ private:
     void onVerifyFinished(const model::VerifyResult& result);
     void updateStatusBar();
     void updateHealthBanner(qint64 failing, qint64 total, bool verified);
+    void setOperationsEnabled(bool enabled);
 
     Prompter& m_prompter;
     model::ActivityLog m_log;
@@ -91,6 +102,9 @@ private:
     QLabel* m_statusCounts;
     QMenu* m_recentMenu = nullptr;
     QPointer<ConnectionDialog> m_dialog;
+    QPointer<OperationWizard> m_wizard;
+    std::unique_ptr<FileChooser> m_defaultFiles;
+    FileChooser* m_files;
 
     QThreadPool m_pool;
     QFutureWatcher<model::Result<model::CensusResult>> m_censusWatcher;

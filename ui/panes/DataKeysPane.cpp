@@ -22,6 +22,8 @@ DataKeysPane::DataKeysPane(QWidget* parent)
     , m_view(new QTableView(this))
     , m_summary(new QLabel(this))
     , m_showValuesButton(new QPushButton(tr("&Show values"), this))
+    , m_rotateButton(new QPushButton(tr("R&otate…"), this))
+    , m_reEncryptDataKeysButton(new QPushButton(tr("Re-encrypt &data keys…"), this))
 {
     setObjectName(QStringLiteral("dataKeysPane"));
     setAccessibleName(tr("Data keys"));
@@ -49,9 +51,20 @@ DataKeysPane::DataKeysPane(QWidget* parent)
     m_showValuesButton->setObjectName(QStringLiteral("showValuesButton"));
     m_showValuesButton->setAccessibleName(tr("Show the values of the selected data key"));
 
+    m_rotateButton->setObjectName(QStringLiteral("rotateButton"));
+    m_rotateButton->setAccessibleName(tr("Rotate the data keys"));
+    m_rotateButton->setToolTip(tr("Deactivate the active data keys (new ones are created on demand)"));
+    m_reEncryptDataKeysButton->setObjectName(QStringLiteral("reEncryptDataKeysButton"));
+    m_reEncryptDataKeysButton->setAccessibleName(tr("Re-encrypt the data keys"));
+    m_reEncryptDataKeysButton->setToolTip(tr("Wrap every data key again (another KEK provider or a new "
+                                             "secret key)"));
+
     auto* bottom = new QHBoxLayout;
     bottom->addWidget(m_summary, 1);
     bottom->addWidget(m_showValuesButton);
+    bottom->addSpacing(12);
+    bottom->addWidget(m_rotateButton);
+    bottom->addWidget(m_reEncryptDataKeysButton);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(10, 10, 10, 10);
     layout->addWidget(m_view, 1);
@@ -64,6 +77,8 @@ DataKeysPane::DataKeysPane(QWidget* parent)
         if (!id.isEmpty())
             emit showValuesRequested(id);
     });
+    connect(m_rotateButton, &QPushButton::clicked, this, &DataKeysPane::rotateRequested);
+    connect(m_reEncryptDataKeysButton, &QPushButton::clicked, this, &DataKeysPane::reEncryptDataKeysRequested);
     connect(m_view, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
         const QString id = m_model->idAt(index.row());
         if (!id.isEmpty())
@@ -79,6 +94,7 @@ DataKeysPane::~DataKeysPane()
 
 void DataKeysPane::clear()
 {
+    m_haveCensus = false;
     m_model->clear();
     updateSummary();
     updateActions();
@@ -86,6 +102,7 @@ void DataKeysPane::clear()
 
 void DataKeysPane::setCensus(const model::CensusResult& census)
 {
+    m_haveCensus = true;
     m_model->setDataKeys(census.dataKeys);
     updateSummary();
     updateActions();
@@ -118,6 +135,8 @@ void DataKeysPane::updateSummary()
 
 void DataKeysPane::updateActions()
 {
+    m_rotateButton->setEnabled(m_haveCensus);
+    m_reEncryptDataKeysButton->setEnabled(m_haveCensus);
     const QModelIndex current = m_view->currentIndex();
     m_showValuesButton->setEnabled(current.isValid()
                                    && m_model->data(current, model::DataKeysTableModel::ReferencesRole)

@@ -35,6 +35,8 @@ public:
 
 signals:
     void showValuesRequested(const QString& dataKeyId);
+    void rotateRequested();
+    void reEncryptDataKeysRequested();
 
 private:
     void updateSummary();
@@ -44,6 +46,9 @@ private:
     QTableView* m_view;
     QLabel* m_summary;
     QPushButton* m_showValuesButton;
+    QPushButton* m_rotateButton;
+    QPushButton* m_reEncryptDataKeysButton;
+    bool m_haveCensus = false;
 };
 
 } // namespace mk::ui

@@ -55,6 +55,7 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
     , m_view(new QTableView(this))
     , m_countLabel(new QLabel(this))
     , m_revealButton(new QPushButton(tr("&Reveal…"), this))
+    , m_reEncryptButton(new QPushButton(tr("Re-&encrypt…"), this))
     , m_verifyStartButton(new QPushButton(tr("&Verify all"), this))
     , m_verifyCancelButton(new QPushButton(tr("Cancel"), this))
     , m_verifyProgress(new QProgressBar(this))
@@ -104,6 +105,9 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
     m_revealButton->setAccessibleName(tr("Reveal the selected value"));
     m_revealButton->setToolTip(tr("Decrypt and show the selected value (asks first, hides after "
                                   "30 seconds, recorded in the activity log)"));
+    m_reEncryptButton->setObjectName(QStringLiteral("reEncryptButton"));
+    m_reEncryptButton->setAccessibleName(tr("Re-encrypt every value"));
+    m_reEncryptButton->setToolTip(tr("Open the re-encrypt wizard: every value under today's data key"));
     m_verifyStartButton->setObjectName(QStringLiteral("verifyStartButton"));
     m_verifyStartButton->setAccessibleName(tr("Verify all values"));
     m_verifyStartButton->setToolTip(tr("Decrypt every value in the background and fill the Status "
@@ -151,6 +155,7 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
     bottom->addWidget(m_verifyStartButton);
     bottom->addSpacing(12);
     bottom->addWidget(m_revealButton);
+    bottom->addWidget(m_reEncryptButton);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(10, 10, 10, 10);
@@ -186,6 +191,7 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
             &SecretsPane::updateActions);
     connect(m_view, &QTableView::doubleClicked, this, &SecretsPane::revealCurrent);
     connect(m_revealButton, &QPushButton::clicked, this, &SecretsPane::revealCurrent);
+    connect(m_reEncryptButton, &QPushButton::clicked, this, &SecretsPane::reEncryptRequested);
     connect(m_hideRevealButton, &QPushButton::clicked, this, &SecretsPane::hideRevealed);
     connect(&m_revealTimer, &QTimer::timeout, this, &SecretsPane::hideRevealed);
     connect(m_verifyStartButton, &QPushButton::clicked, this, &SecretsPane::startVerify);
@@ -349,6 +355,7 @@ void SecretsPane::updateActions()
     const bool open = m_target.has_value();
     const bool running = m_verifyWatcher.isRunning();
     m_verifyStartButton->setEnabled(open && !running);
+    m_reEncryptButton->setEnabled(open);
     m_verifyCancelButton->setEnabled(running);
     m_verifyCancelButton->setVisible(running);
     m_revealButton->setEnabled(open && m_view->currentIndex().isValid() && !m_revealWatcher.isRunning());

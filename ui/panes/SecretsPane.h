@@ -67,6 +67,7 @@ signals:
     void revealHidden();
     void revealFailed(const QString& message);
     void activity(const model::ActivityEntry& entry);
+    void reEncryptRequested();
 
 private:
     void applyFilters();
@@ -86,6 +87,7 @@ private:
     QTableView* m_view;
     QLabel* m_countLabel;
     QPushButton* m_revealButton;
+    QPushButton* m_reEncryptButton;
     QPushButton* m_verifyStartButton;
     QPushButton* m_verifyCancelButton;
     QProgressBar* m_verifyProgress;

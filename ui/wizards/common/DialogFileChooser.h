@@ -1,0 +1,17 @@
+#pragma once
+
+#include "ui/wizards/common/FileChooser.h"
+
+namespace mk::ui {
+
+// The real thing: QFileDialog::getSaveFileName.
+class DialogFileChooser final : public FileChooser
+{
+public:
+    QString chooseSaveFile(QWidget* parent,
+                           const QString& title,
+                           const QString& suggestedPath,
+                           const QString& filter) override;
+};
+
+} // namespace mk::ui

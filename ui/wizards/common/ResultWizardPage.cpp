@@ -1,0 +1,317 @@
+#include "ui/wizards/common/ResultWizardPage.h"
+
+#include "model/ops/FailureReason.h"
+#include "model/ops/JsonReport.h"
+#include "ui/common/MessageBanner.h"
+#include "ui/wizards/common/FileChooser.h"
+#include "ui/wizards/common/OperationWizard.h"
+#include "ui/wizards/common/WizardWidgets.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDir>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace mk::ui {
+
+namespace {
+
+QByteArray csvField(const QString& text)
+{
+    QByteArray bytes = text.toUtf8();
+    if (bytes.contains(',') || bytes.contains('"') || bytes.contains('\n') || bytes.contains('\r')) {
+        bytes.replace("\"", "\"\"");
+        return '"' + bytes + '"';
+    }
+    return bytes;
+}
+
+} // namespace
+
+ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
+    : QWizardPage(wizard)
+    , m_wizard(wizard)
+    , m_banner(new MessageBanner(this))
+    , m_counts(makeWrappedLabel(this, "resultCountsLabel"))
+    , m_notes(makeWrappedLabel(this, "resultNotesLabel"))
+    , m_failures(makeReadOnlyTable(this, "resultFailuresTable",
+                                   {tr("Location"), tr("Row"), tr("Field"), tr("Reason")}))
+    , m_exportCsv(new QPushButton(tr("Export &CSV…"), this))
+    , m_exportJson(new QPushButton(tr("Export &JSON…"), this))
+    , m_retry(new QPushButton(tr("Re&try failed rows"), this))
+    , m_countdown(makeWrappedLabel(this, "countdownLabel"))
+    , m_reEncrypt(new QPushButton(tr("Re-encrypt &secrets…"), this))
+    , m_configLabel(makeWrappedLabel(this, "configChangeLabel"))
+    , m_config(new QPlainTextEdit(this))
+    , m_copyConfig(new QPushButton(tr("C&opy"), this))
+    , m_steps(makeWrappedLabel(this, "stepsLabel"))
+    , m_layout(new QVBoxLayout(this))
+{
+    setObjectName(QStringLiteral("resultWizardPage"));
+    setTitle(tr("Result"));
+    setFinalPage(true);
+    m_banner->setObjectName(QStringLiteral("resultBanner"));
+    m_counts->setTextFormat(Qt::RichText);
+    m_notes->setTextFormat(Qt::RichText);
+    m_exportCsv->setObjectName(QStringLiteral("exportCsvButton"));
+    m_exportCsv->setAccessibleName(tr("Export the failures as CSV"));
+    m_exportJson->setObjectName(QStringLiteral("exportJsonButton"));
+    m_exportJson->setAccessibleName(tr("Export the result as JSON"));
+    m_retry->setObjectName(QStringLiteral("retryButton"));
+    m_retry->setAccessibleName(tr("Run the operation again for the rows that failed"));
+    m_retry->setToolTip(tr("The operation is idempotent: running it again only changes what is left"));
+    m_reEncrypt->setObjectName(QStringLiteral("reEncryptAfterRotateButton"));
+    m_reEncrypt->setAccessibleName(tr("Re-encrypt the secrets under the new data key"));
+    m_config->setObjectName(QStringLiteral("configChangeEdit"));
+    m_config->setAccessibleName(tr("Configuration change"));
+    m_config->setReadOnly(true);
+    m_config->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_config->setMaximumHeight(m_config->fontMetrics().height() * 4 + 14);
+    m_copyConfig->setObjectName(QStringLiteral("copyConfigButton"));
+    m_copyConfig->setAccessibleName(tr("Copy the configuration change"));
+    m_steps->setTextFormat(Qt::RichText);
+    m_countdownTimer.setInterval(1000);
+
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_exportCsv);
+    buttons->addWidget(m_exportJson);
+    buttons->addStretch(1);
+    buttons->addWidget(m_retry);
+    auto* rotateRow = new QHBoxLayout;
+    rotateRow->addWidget(m_countdown, 1);
+    rotateRow->addWidget(m_reEncrypt);
+    auto* configRow = new QHBoxLayout;
+    configRow->addWidget(m_config, 1);
+    configRow->addWidget(m_copyConfig, 0, Qt::AlignTop);
+
+    QVBoxLayout* layout = m_layout;
+    layout->addWidget(m_banner);
+    layout->addWidget(m_counts);
+    layout->addWidget(m_notes);
+    layout->addLayout(rotateRow);
+    layout->addWidget(m_configLabel);
+    layout->addLayout(configRow);
+    layout->addWidget(m_steps);
+    layout->addWidget(m_failures, 1);
+    m_spacerIndex = layout->count();
+    layout->addStretch(0);
+    layout->addLayout(buttons);
+
+    connect(m_exportCsv, &QPushButton::clicked, this, [this] { exportFailures(false); });
+    connect(m_exportJson, &QPushButton::clicked, this, [this] { exportFailures(true); });
+    connect(m_retry, &QPushButton::clicked, m_wizard, &OperationWizard::retryFailedRows);
+    connect(m_copyConfig, &QPushButton::clicked, this, [this] {
+        QApplication::clipboard()->setText(m_config->toPlainText());
+    });
+    connect(m_reEncrypt, &QPushButton::clicked, this, [this] {
+        emit m_wizard->followUpRequested(model::OperationKind::ReEncrypt);
+        m_wizard->accept();
+    });
+    connect(&m_countdownTimer, &QTimer::timeout, this, &ResultWizardPage::updateCountdown);
+}
+
+void ResultWizardPage::initializePage()
+{
+    m_countdownTimer.stop();
+    for (QWidget* w : std::initializer_list<QWidget*>{m_countdown, m_reEncrypt, m_configLabel, m_config,
+                                                      m_copyConfig, m_steps})
+        w->hide();
+    if (const auto& result = m_wizard->lastResult())
+        showResult(*result);
+    else
+        showError(m_wizard->lastError());
+    updateButtons();
+}
+
+bool ResultWizardPage::isComplete() const
+{
+    return !m_wizard->isRunning();
+}
+
+void ResultWizardPage::showError(const QString& message)
+{
+    setSubTitle(tr("The operation did not run to the end."));
+    m_banner->showMessage(message.isEmpty() ? tr("The operation failed.") : message, MessageBanner::Type::Error);
+    m_counts->clear();
+    m_notes->setText(tr("Batches committed before the error are complete; every value stays "
+                        "decryptable. Fix the cause and run the operation again."));
+    m_failures->setRowCount(0);
+    m_failures->hide();
+    m_layout->setStretch(m_spacerIndex, 1);
+}
+
+void ResultWizardPage::showResult(const model::OperationResult& r)
+{
+    setSubTitle(r.dryRun ? tr("Dry run: nothing was written. This is what would happen.")
+                         : tr("%1 on %2 in %3.")
+                               .arg(m_wizard->actionName(), m_wizard->databaseName(),
+                                    durationText(qMax<qint64>(1, r.durationMs / 1000))));
+    const QString changed = r.dryRun ? tr("would change") : tr("changed");
+    if (r.canceled)
+        m_banner->showMessage(tr("Cancelled: %1 values %2 before the stop. Every committed batch is "
+                                 "complete; run again to finish.")
+                                  .arg(number(r.changed), changed),
+                              MessageBanner::Type::Warning);
+    else if (r.refused)
+        m_banner->showMessage(tr("Partly refused: %1").arg(r.refusal), MessageBanner::Type::Warning);
+    else if (r.failed > 0)
+        m_banner->showMessage(tr("Finished with %1 failures: the rows listed below were left as they "
+                                 "were; everything else is done.")
+                                  .arg(number(r.failed)),
+                              MessageBanner::Type::Warning);
+    else
+        m_banner->showMessage(r.dryRun ? tr("Dry run finished without failures.")
+                                       : tr("Finished without failures."),
+                              MessageBanner::Type::Positive);
+
+    QStringList counts;
+    if (r.operation == model::operationName(model::OperationKind::Rotate)) {
+        counts << tr("<b>%1</b> data keys %2").arg(number(r.dataKeysDeactivated),
+                                                   r.dryRun ? tr("would be deactivated") : tr("deactivated"));
+    } else {
+        counts << tr("<b>%1</b> values processed").arg(number(r.processed))
+               << tr("<b>%1</b> %2").arg(number(r.changed), changed)
+               << tr("<b>%1</b> skipped").arg(number(r.skipped))
+               << tr("<b>%1</b> failed").arg(number(r.failed));
+        if (r.conflicts > 0)
+            counts << tr("%1 conflicts (changed by another writer)").arg(number(r.conflicts));
+        if (!r.dataKeysCreated.isEmpty())
+            counts << tr("data key created: %1").arg(r.dataKeysCreated.join(QStringLiteral(", ")));
+        if (r.dataKeysRewrapped > 0)
+            counts << tr("%1 data keys re-wrapped").arg(number(r.dataKeysRewrapped));
+        if (r.operation == model::operationName(model::OperationKind::Rollback))
+            counts << tr("%1 data keys deleted").arg(number(r.dataKeysDeleted));
+        if (r.verifyChecked >= 0)
+            counts << tr("verified with the new key: %1 values, %2 failed")
+                          .arg(number(r.verifyChecked), number(r.verifyFailed));
+    }
+    m_counts->setText(counts.join(QStringLiteral(" · ")));
+
+    QStringList notes = r.notes;
+    for (const model::DataKeyLoss& loss : r.dataKeysKept)
+        notes << tr("Data key %1 kept: %2 values in %3 still reference it.")
+                     .arg(loss.id, number(loss.references), loss.locations.join(QStringLiteral(", ")));
+    for (const model::DataKeyPlan& key : r.dataKeyFailures)
+        notes << tr("Data key %1 not handled: %2").arg(key.id, key.health);
+    for (const model::ValueFailure& lost : r.valuesLost)
+        notes << tr("Lost (accepted): %1.%2 row %3 field %4").arg(lost.table, lost.column, lost.rowId, lost.field);
+    if (r.operation == model::operationName(model::OperationKind::Rotate))
+        notes.removeIf([](const QString& n) { return n.startsWith(QLatin1String("Other instances may")); });
+    m_notes->setText(bulletList(notes));
+    m_notes->setVisible(!notes.isEmpty());
+
+    fillFailuresTable(m_failures, r.failures);
+    m_failures->setVisible(!r.failures.isEmpty());
+    m_layout->setStretch(m_spacerIndex, r.failures.isEmpty() ? 1 : 0);
+
+    if (r.operation == model::operationName(model::OperationKind::Rotate) && !r.dryRun) {
+        m_oldKeysExpire = QDateTime::currentDateTime().addSecs(r.dataKeysCacheTtlSeconds);
+        const QDateTime until = QDateTime::fromString(r.encryptUntil, Qt::ISODate);
+        if (until.isValid())
+            m_oldKeysExpire = until;
+        m_countdown->show();
+        m_reEncrypt->show();
+        updateCountdown();
+        m_countdownTimer.start();
+    }
+    if (!r.configChange.isEmpty()) {
+        m_configLabel->setText(tr("<b>Change the configuration of every instance:</b>"));
+        m_config->setPlainText(r.configChange);
+        m_steps->setText(
+            tr("<b>Several instances (HA)?</b> In this order:<ol style=\"margin-left:-20px\">"
+               "<li>Keep the backup and the old key until step 4 is clean.</li>"
+               "<li>Put the new key into the configuration of <b>every</b> instance "
+               "(<tt>[security] secret_key</tt> or <tt>GF_SECURITY_SECRET_KEY</tt>).</li>"
+               "<li>Restart all instances together: one still on the old key cannot decrypt legacy "
+               "values, and cannot unwrap data keys once its cache expires (data_keys_cache_ttl).</li>"
+               "<li>Verify every value (Secrets ▸ Verify All Values) with the new key, then destroy "
+               "the old key.</li></ol>"));
+        for (QWidget* w : std::initializer_list<QWidget*>{m_configLabel, m_config, m_copyConfig, m_steps})
+            w->show();
+    }
+}
+
+void ResultWizardPage::updateButtons()
+{
+    const auto& result = m_wizard->lastResult();
+    const bool hasFailures = result && !result->failures.isEmpty();
+    m_exportCsv->setEnabled(hasFailures);
+    m_exportJson->setEnabled(result.has_value());
+    m_retry->setEnabled(m_wizard->canRetry());
+}
+
+qint64 ResultWizardPage::secondsUntilOldKeysExpire() const
+{
+    if (!m_oldKeysExpire.isValid())
+        return 0;
+    return qMax<qint64>(0, QDateTime::currentDateTime().secsTo(m_oldKeysExpire));
+}
+
+void ResultWizardPage::updateCountdown()
+{
+    const qint64 left = secondsUntilOldKeysExpire();
+    if (left <= 0) {
+        m_countdownTimer.stop();
+        m_countdown->setText(tr("Other instances have dropped the old data keys from their caches "
+                                "(data_keys_cache_ttl passed): re-encrypt now moves every value to "
+                                "a new key."));
+        return;
+    }
+    m_countdown->setText(tr("Other instances may still encrypt with the old keys for <b>%1</b> "
+                            "(until %2, data_keys_cache_ttl). Re-encrypt after that to move every "
+                            "value to a new key.")
+                             .arg(durationText(left), QLocale().toString(m_oldKeysExpire.time(), QLocale::ShortFormat)));
+}
+
+QByteArray ResultWizardPage::failuresCsv(const model::OperationResult& result)
+{
+    QByteArray csv = "location,row,field,reason,description\n";
+    for (const model::ValueFailure& f : result.failures) {
+        csv += csvField(f.table + QLatin1Char('.') + f.column) + ',' + csvField(f.rowId) + ','
+               + csvField(f.field) + ',' + csvField(model::reasonName(f.reason)) + ','
+               + csvField(model::reasonDescription(f.reason)) + '\n';
+    }
+    return csv;
+}
+
+QByteArray ResultWizardPage::resultJson(const model::OperationResult& result)
+{
+    return QJsonDocument(model::operationToJson(result)).toJson(QJsonDocument::Indented);
+}
+
+bool ResultWizardPage::exportFailures(bool json)
+{
+    const auto& result = m_wizard->lastResult();
+    if (!result)
+        return false;
+    const QString suggested = QDir::home().filePath(
+        QStringLiteral("%1-%2.%3").arg(result->operation, json ? QStringLiteral("result") : QStringLiteral("failures"),
+                                       json ? QStringLiteral("json") : QStringLiteral("csv")));
+    const QString path = m_wizard->fileChooser().chooseSaveFile(
+        this, json ? tr("Export the result as JSON") : tr("Export the failures as CSV"), suggested,
+        json ? tr("JSON (*.json)") : tr("CSV (*.csv)"));
+    if (path.isEmpty())
+        return false;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        m_banner->showMessage(tr("Cannot write %1: %2").arg(path, file.errorString()), MessageBanner::Type::Error);
+        return false;
+    }
+    file.write(json ? resultJson(*result) : failuresCsv(*result));
+    if (!file.commit()) {
+        m_banner->showMessage(tr("Cannot write %1: %2").arg(path, file.errorString()), MessageBanner::Type::Error);
+        return false;
+    }
+    m_banner->showMessage(tr("Exported to %1.").arg(path), MessageBanner::Type::Positive, 6000);
+    return true;
+}
+
+} // namespace mk::ui

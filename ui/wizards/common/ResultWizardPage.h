@@ -1,0 +1,66 @@
+#pragma once
+
+#include "model/ops/OperationResult.h"
+
+#include <QDateTime>
+#include <QTimer>
+#include <QWizardPage>
+
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QTableWidget;
+class QVBoxLayout;
+
+namespace mk::ui {
+
+class MessageBanner;
+class OperationWizard;
+
+// Page 7: counts, every failure (location, row, field, reason) exportable as CSV or JSON, "Retry
+// failed rows"; after rotate a countdown until other instances drop the old keys
+// (data_keys_cache_ttl); after a change of the secret key the configuration line and the order of
+// steps for several instances.
+class ResultWizardPage : public QWizardPage
+{
+    Q_OBJECT
+
+public:
+    explicit ResultWizardPage(OperationWizard* wizard);
+
+    void initializePage() override;
+    bool isComplete() const override;
+
+    // The export formats; return false with a message on error.
+    static QByteArray failuresCsv(const model::OperationResult& result);
+    static QByteArray resultJson(const model::OperationResult& result);
+    bool exportFailures(bool json);
+    qint64 secondsUntilOldKeysExpire() const;
+
+private:
+    void showResult(const model::OperationResult& result);
+    void showError(const QString& message);
+    void updateCountdown();
+    void updateButtons();
+
+    OperationWizard* m_wizard;
+    MessageBanner* m_banner;
+    QLabel* m_counts;
+    QLabel* m_notes;
+    QTableWidget* m_failures;
+    QPushButton* m_exportCsv;
+    QPushButton* m_exportJson;
+    QPushButton* m_retry;
+    QLabel* m_countdown;
+    QPushButton* m_reEncrypt;
+    QLabel* m_configLabel;
+    QPlainTextEdit* m_config;
+    QPushButton* m_copyConfig;
+    QLabel* m_steps;
+    QVBoxLayout* m_layout;
+    int m_spacerIndex = -1;
+    QTimer m_countdownTimer;
+    QDateTime m_oldKeysExpire;
+};
+
+} // namespace mk::ui

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "ui/wizards/common/OperationWizard.h"
+
+namespace mk::ui {
+
+// Rotate data keys (product.md §3, formats.md §3.4): deactivate the active data keys; new ones are
+// created on demand. The result counts down data_keys_cache_ttl and offers re-encrypt afterwards.
+class RotateWizard : public OperationWizard
+{
+    Q_OBJECT
+
+public:
+    RotateWizard(const model::Target& target,
+                 const QString& databaseName,
+                 Prompter& prompter,
+                 FileChooser& files,
+                 QWidget* parent = nullptr);
+
+    QString introText() const override;
+    QString actionName() const override;
+    bool canRetry() const override;
+    WizardJob<model::Result<model::Preflight>> preflightJob() const override;
+    WizardJob<model::Result<model::OperationResult>> runJob() const override;
+};
+
+} // namespace mk::ui

@@ -122,6 +122,11 @@ WizardJob<model::Result<model::Preflight>> RewrapDataKeysWizard::preflightJob() 
     static_cast<model::OperationOptions&>(options) = commonOptions();
     options.dryRun = false;
     options.force = false;
+    if (mode() == Mode::ChangeSecretKey) {
+        // The plan (which values and keys move to the new key) does not depend on the key itself,
+        // which is only chosen on the next page: plan with a throw-away one (nothing is written).
+        options.newSecretKey = RewrapOptionsWizardPage::generateKey().toUtf8();
+    }
     const model::Target t = target();
     return [t, options](model::JobContext* context) { return model::preflightRewrapDataKeys(t, options, context); };
 }

@@ -180,6 +180,9 @@ pg_start() {
         local opts="-c listen_addresses=127.0.0.1 -p $port -k $PG_SOCK -c fsync=off"
         opts+=" -c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
         opts+=" -c shared_buffers=64MB -c unix_socket_permissions=0777"
+        # No autovacuum on this throwaway server: DROP DATABASE ... WITH (FORCE) cannot terminate
+        # its (superuser) workers, which made dropping a freshly loaded fixture database flaky.
+        opts+=" -c autovacuum=off"
         if as_pg "$bin/pg_ctl" start -D "$PG_DATA" -l "$PG_LOG" -w -t "$WAIT_SECONDS" -o "$opts" \
             </dev/null >"$DIR/pg-ctl.log" 2>&1 9>&-; then
             break
@@ -211,6 +214,7 @@ pg_start() {
         >"$DIR/pg-setup.log" 2>&1 <<SQL; then
 SET password_encryption = 'scram-sha-256';
 CREATE ROLE mk LOGIN CREATEDB PASSWORD '$PW';
+GRANT pg_signal_backend TO mk;
 CREATE DATABASE mk OWNER mk ENCODING 'UTF8' TEMPLATE template0;
 SQL
         cat "$DIR/pg-setup.log" >&2

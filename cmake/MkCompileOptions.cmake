@@ -1,13 +1,18 @@
 # Project-wide warning, hardening and Qt strictness settings, applied per target with
 # mk_target_defaults(<target>) so that third-party code is never affected.
 #
-# Sanitizer / fuzzing switches (see tests/fuzz/README.md):
+# Sanitizer / fuzzing switches (see CMakePresets.json and tests/fuzz/README.md):
 #   MK_SANITIZE=ON        AddressSanitizer + UndefinedBehaviorSanitizer (option in CMakeLists.txt)
+#   MK_TSAN=ON            ThreadSanitizer (not together with MK_SANITIZE)
 #   MK_FUZZ_ENGINE=libfuzzer  clang only: coverage instrumentation for libFuzzer on every target,
 #                         and tests/fuzz builds fuzz_<name> engines next to the smoke tests
 
+option(MK_TSAN "Build with the thread sanitizer" OFF)
 set(MK_FUZZ_ENGINE "none" CACHE STRING "Fuzzing engine for tests/fuzz: none or libfuzzer (clang)")
 set_property(CACHE MK_FUZZ_ENGINE PROPERTY STRINGS none libfuzzer)
+if(MK_TSAN AND MK_SANITIZE)
+    message(FATAL_ERROR "MK_TSAN and MK_SANITIZE cannot be combined")
+endif()
 
 function(mk_target_defaults target)
     target_compile_options(${target} PRIVATE
@@ -20,6 +25,10 @@ function(mk_target_defaults target)
     if(MK_SANITIZE)
         target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
         target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+    endif()
+    if(MK_TSAN)
+        target_compile_options(${target} PRIVATE -fsanitize=thread -fno-omit-frame-pointer)
+        target_link_options(${target} PRIVATE -fsanitize=thread)
     endif()
     if(MK_FUZZ_ENGINE STREQUAL "libfuzzer")
         target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)

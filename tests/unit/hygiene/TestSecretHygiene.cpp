@@ -1,0 +1,389 @@
+// Secret hygiene (issue "Hardening"): runs every CLI command on copies of the demo database
+// (`mosaicoo-keys-cli demo`), whose plaintexts are the invented literals of
+// model/ops/DemoDatabase.cpp, then searches stdout, stderr, every file left in the temporary
+// HOME / XDG folders / TMPDIR / working folder (databases, backups, JSON exports, any log) for
+// every plaintext, the secret keys and every data key: none may appear. The one exception is
+// `decrypt`'s standard output, which prints a plaintext on purpose.
+//
+// The list of plaintexts is checked against the demo itself: every value the verify engine
+// decrypts must have the SHA-256 of a listed plaintext, so a new demo secret cannot slip past.
+// Failure messages name the needle by index and kind, never by its content.
+
+#include "crypto/Base64.h"
+#include "crypto/Payload.h"
+#include "model/ops/VerifyJob.h"
+#include "model/store/SecretLocation.h"
+#include "tests/unit/ops/OpsTestSupport.h"
+
+#include <QCryptographicHash>
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSet>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace mk;
+
+namespace {
+
+const QByteArray kDefaultKey("SW2YcwTIb9zpOOhoPsMm");
+const QByteArray kNewKey("hygiene#new-key-9f3Qk2Lw"); // '#': the config-change hint path
+const QByteArray kProbe("hygiene-probe-plaintext-5Rt8");
+
+// The plaintexts of model/ops/DemoDatabase.cpp (keep in sync; demoPlaintextsAreComplete checks).
+QList<QByteArray> demoPlaintexts()
+{
+    QList<QByteArray> p{
+        "demo-prom-basic-Xq81", "Bearer demo-loki-token-77a2", "demo-loki-token-77a2",
+        QByteArray("demo-wh-p\xc3\xa4ssw\xc3\xb6rd"), "demo-influx-token-0c9d1e", "demo-es-secret",
+        "demo-key-pem", "demo-billing-pw", "AKIADEMOEXAMPLE", "demo/cloudwatch+secret", "demo-tempo-pw",
+        "ghp_demoTokenNotReal0123456789", "demo-jira-token", "demo-graphite-pw", "demo-oncall-token",
+        "https://hooks.slack.example/services/DEMO", "xoxb-demo-token", "demo-pagerduty-key",
+        "demo-smtp-pw", "-----BEGIN PRIVATE KEY-----\nDEMO-NOT-A-REAL-KEY\n-----END PRIVATE KEY-----\n",
+        "DEMO-NOT-A-REAL-KEY", "demo-github-client-secret", R"({"title":"Incident 42","panels":[]})",
+    };
+    for (const char* login : {"alice", "bob", "carol"}) {
+        p << QByteArray("demo-access-") + login << QByteArray("demo-refresh-") + login;
+    }
+    return p;
+}
+
+// Plaintexts that are in the demo but too generic to search for ("Bearer" token types) or that
+// are compositions of listed ones (the `secrets` table's JSON objects).
+QList<QByteArray> composedPlaintexts()
+{
+    QList<QByteArray> p{"Bearer"};
+    const QList<QList<std::pair<const char*, QByteArray>>> objects{
+        {{"basicAuthPassword", "demo-prom-basic-Xq81"}},
+        {{"httpHeaderValue1", "Bearer demo-loki-token-77a2"}},
+        {{"password", QByteArray("demo-wh-p\xc3\xa4ssw\xc3\xb6rd")}},
+        {{"token", "demo-influx-token-0c9d1e"}},
+        {{"basicAuthPassword", "demo-es-secret"}, {"tlsClientKey", "demo-key-pem"}},
+        {{"password", "demo-billing-pw"}},
+        {{"accessKey", "AKIADEMOEXAMPLE"}, {"secretKey", "demo/cloudwatch+secret"}},
+        {{"basicAuthPassword", "demo-tempo-pw"}},
+        {{"accessToken", "ghp_demoTokenNotReal0123456789"}},
+    };
+    for (const auto& members : objects) {
+        QJsonObject o;
+        for (const auto& [k, v] : members)
+            o.insert(QLatin1String(k), QString::fromUtf8(v));
+        p << QJsonDocument(o).toJson(QJsonDocument::Compact);
+    }
+    return p;
+}
+
+struct Needle
+{
+    QString name; // kind and index only: never the secret itself
+    QByteArray bytes;
+};
+
+struct Run
+{
+    QString what;
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+QByteArray jsonEscaped(const QByteArray& text)
+{
+    QByteArray doc = QJsonDocument(QJsonArray{QString::fromUtf8(text)}).toJson(QJsonDocument::Compact);
+    return doc.mid(2, doc.size() - 4); // ["..."]
+}
+
+} // namespace
+
+class TestSecretHygiene : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void demoPlaintextsAreComplete();
+    void everyCommandKeepsSecretsOut();
+
+private:
+    Run cli(const QString& what, QStringList args, const QByteArray& input = {});
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+    QList<QByteArray> dataKeysOf(const QString& dbPath) const;
+    QList<Needle> needles(const QList<QByteArray>& dataKeys) const;
+
+    QTemporaryDir m_dir;
+    QProcessEnvironment m_env;
+    QList<Run> m_runs;
+};
+
+void TestSecretHygiene::initTestCase()
+{
+    QVERIFY2(!qEnvironmentVariable("MK_CLI").isEmpty(), "MK_CLI not set");
+    QVERIFY(m_dir.isValid());
+    for (const char* sub : {"home", "xdg-data", "xdg-config", "xdg-cache", "xdg-state", "tmp", "runtime"})
+        QVERIFY(QDir(m_dir.path()).mkpath(QLatin1String(sub)));
+    m_env = QProcessEnvironment::systemEnvironment();
+    for (const char* var : {"MOSAICOO_SECRET_KEY", "GF_SECURITY_SECRET_KEY"})
+        m_env.remove(QLatin1String(var));
+    m_env.insert(QStringLiteral("HOME"), path(QStringLiteral("home")));
+    m_env.insert(QStringLiteral("XDG_DATA_HOME"), path(QStringLiteral("xdg-data")));
+    m_env.insert(QStringLiteral("XDG_CONFIG_HOME"), path(QStringLiteral("xdg-config")));
+    m_env.insert(QStringLiteral("XDG_CACHE_HOME"), path(QStringLiteral("xdg-cache")));
+    m_env.insert(QStringLiteral("XDG_STATE_HOME"), path(QStringLiteral("xdg-state")));
+    m_env.insert(QStringLiteral("XDG_RUNTIME_DIR"), path(QStringLiteral("runtime")));
+    m_env.insert(QStringLiteral("TMPDIR"), path(QStringLiteral("tmp")));
+    QFile::setPermissions(path(QStringLiteral("runtime")), QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                                              | QFileDevice::ExeOwner);
+
+    for (const auto& [name, key] : {std::pair{QStringLiteral("old.key"), kDefaultKey},
+                                    std::pair{QStringLiteral("new.key"), kNewKey}}) {
+        QFile f(path(name));
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::NewOnly));
+        f.write(key);
+    }
+    const Run demo = cli(QStringLiteral("demo"), {QStringLiteral("demo"), QStringLiteral("--out"),
+                                                   path(QStringLiteral("demo.db"))});
+    QCOMPARE(demo.exitCode, 0);
+}
+
+Run TestSecretHygiene::cli(const QString& what, QStringList args, const QByteArray& input)
+{
+    QProcess process;
+    process.setProcessEnvironment(m_env);
+    process.setWorkingDirectory(m_dir.path());
+    process.start(qEnvironmentVariable("MK_CLI"), args);
+    if (!process.waitForStarted(10000))
+        qFatal("cannot start the CLI");
+    process.write(input);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(240000))
+        qFatal("CLI did not finish: %s", qPrintable(what));
+    Run run{what, process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            process.readAllStandardOutput(), process.readAllStandardError()};
+    m_runs << run;
+    return run;
+}
+
+// Unwraps every data key of a database with both secret keys (secretKey.v1 wraps with the
+// payload codec; a wrong key gives CFB garbage that no output contains, which is harmless).
+QList<QByteArray> TestSecretHygiene::dataKeysOf(const QString& dbPath) const
+{
+    QList<QByteArray> keys;
+    const QString connection = QStringLiteral("hygiene-") + dbPath;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+        db.setDatabaseName(dbPath);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        if (db.open()) {
+            QSqlQuery q(db);
+            if (q.exec(QStringLiteral("SELECT CAST(encrypted_data AS BLOB) FROM data_keys"))) {
+                while (q.next()) {
+                    const QByteArray wrapped = q.value(0).toByteArray();
+                    for (const QByteArray& secret : {kDefaultKey, kNewKey}) {
+                        auto dek = crypto::decryptPayload(wrapped, secret);
+                        if (dek && !dek->isEmpty())
+                            keys << *dek;
+                    }
+                }
+            }
+        }
+    }
+    QSqlDatabase::removeDatabase(connection);
+    return keys;
+}
+
+QList<Needle> TestSecretHygiene::needles(const QList<QByteArray>& dataKeys) const
+{
+    QList<Needle> list;
+    const QList<QByteArray> plain = demoPlaintexts() + QList<QByteArray>{kProbe};
+    for (qsizetype i = 0; i < plain.size(); ++i) {
+        const QByteArray& p = plain.at(i);
+        list << Needle{QStringLiteral("plaintext #%1").arg(i), p};
+        if (jsonEscaped(p) != p)
+            list << Needle{QStringLiteral("plaintext #%1 (JSON-escaped)").arg(i), jsonEscaped(p)};
+        list << Needle{QStringLiteral("plaintext #%1 (base64)").arg(i), crypto::base64::encodeRaw(p)};
+    }
+    int k = 0;
+    for (const QByteArray& key : {kDefaultKey, kNewKey}) {
+        list << Needle{QStringLiteral("secret key #%1").arg(k), key};
+        list << Needle{QStringLiteral("secret key #%1 (base64)").arg(k), crypto::base64::encodeRaw(key)};
+        ++k;
+    }
+    for (qsizetype i = 0; i < dataKeys.size(); ++i) {
+        const QByteArray& dek = dataKeys.at(i);
+        list << Needle{QStringLiteral("data key #%1 (raw)").arg(i), dek};
+        list << Needle{QStringLiteral("data key #%1 (hex)").arg(i), dek.toHex()};
+        list << Needle{QStringLiteral("data key #%1 (HEX)").arg(i), dek.toHex().toUpper()};
+        list << Needle{QStringLiteral("data key #%1 (base64)").arg(i), crypto::base64::encodeRaw(dek)};
+    }
+    return list;
+}
+
+void TestSecretHygiene::demoPlaintextsAreComplete()
+{
+    QSet<QByteArray> known;
+    for (const QByteArray& p : demoPlaintexts() + composedPlaintexts())
+        known.insert(QCryptographicHash::hash(p, QCryptographicHash::Sha256));
+    model::VerifyOptions options;
+    QStringList unknown;
+    int decrypted = 0;
+    options.observer = [&](const QList<model::ValueOutcome>& outcomes) {
+        for (const model::ValueOutcome& o : outcomes) {
+            if (o.failure)
+                continue;
+            ++decrypted;
+            if (!known.contains(o.plaintextSha256))
+                unknown << store::secretLocations().at(o.locationIndex).key + QLatin1Char(' ') + o.rowId
+                               + QLatin1Char(' ') + o.field;
+        }
+    };
+    const auto result = model::runVerify(test::targetFor(path(QStringLiteral("demo.db")), kDefaultKey),
+                                         options, nullptr);
+    QVERIFY2(result.has_value(), result ? "" : qPrintable(result.error().message));
+    QVERIFY(decrypted > 30);
+    QVERIFY2(unknown.isEmpty(), qPrintable(QStringLiteral("demo values whose plaintext this test does not "
+                                                          "search for (update demoPlaintexts()): ")
+                                           + unknown.join(QStringLiteral(", "))));
+}
+
+void TestSecretHygiene::everyCommandKeepsSecretsOut()
+{
+    const QString work = path(QStringLiteral("work.db"));
+    QVERIFY(QFile::copy(path(QStringLiteral("demo.db")), work));
+    QFile::setPermissions(work, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    const QStringList oldKey{QStringLiteral("--db"), work, QStringLiteral("--secret-key-file"),
+                             path(QStringLiteral("old.key"))};
+    const QStringList newKey{QStringLiteral("--db"), work, QStringLiteral("--secret-key-file"),
+                             path(QStringLiteral("new.key"))};
+    auto op = [&](const QStringList& base, const QStringList& args, const QByteArray& input = {}) {
+        return cli(args.join(QLatin1Char(' ')), base + args, input);
+    };
+    auto S = [](const char* s) { return QString::fromLatin1(s); };
+
+    // Read-only commands, text and JSON.
+    op(oldKey, {S("status")});
+    op(oldKey, {S("status"), S("--json")});
+    op(oldKey, {S("verify")});
+    op(oldKey, {S("verify"), S("--json"), S("--jobs"), S("2")});
+
+    // encrypt / decrypt of a probe value; decrypt's stdout is the one deliberate plaintext output.
+    const Run encrypted = op({S("--secret-key-file"), path(S("old.key"))}, {S("encrypt")}, kProbe);
+    QCOMPARE(encrypted.exitCode, 0);
+    op({S("--secret-key-file"), path(S("old.key"))},
+       {S("encrypt"), S("--algorithm"), S("aes-gcm"), S("--encoding"), S("raw")}, kProbe);
+    const Run decrypted = op({S("--secret-key-file"), path(S("old.key"))}, {S("decrypt")},
+                             encrypted.out.trimmed());
+    QCOMPARE(decrypted.exitCode, 0);
+    QVERIFY(decrypted.out.contains(kProbe)); // the search would be empty if decrypt printed nothing
+    m_runs.last().out.clear();
+    {
+        // An envelope value of the database: decrypt with --db for its data key.
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("hygiene-read"));
+        db.setDatabaseName(work);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("SELECT o_auth_access_token FROM user_auth ORDER BY id")));
+        QVERIFY(q.next());
+        const QByteArray cell = q.value(0).toByteArray();
+        db.close();
+        const Run envelope = op(oldKey, {S("decrypt")}, cell);
+        QCOMPARE(envelope.exitCode, 0);
+        m_runs.last().out.clear();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("hygiene-read"));
+
+    // Backups, then every writing operation (dry run first), on the working copy.
+    op(oldKey, {S("backup"), S("--out"), path(S("backup.db"))});
+    op(oldKey, {S("backup"), S("--format"), S("json"), S("--out"), path(S("backup.json"))});
+    op(oldKey, {S("re-encrypt"), S("--dry-run")});
+    op(oldKey, {S("re-encrypt"), S("--force")});
+    op(oldKey, {S("rotate"), S("--dry-run")});
+    op(oldKey, {S("rotate")});
+    op(oldKey, {S("re-encrypt"), S("--json"), S("--force"), S("--fresh-salt-per-value")});
+    op(oldKey, {S("re-encrypt-data-keys"), S("--dry-run"), S("--force")});
+    op(oldKey, {S("re-encrypt-data-keys"), S("--json"), S("--force")});
+    op(oldKey, {S("rollback"), S("--dry-run")});
+    op(oldKey, {S("rollback"), S("--format"), S("legacy"), S("--force")});
+    op(oldKey, {S("re-encrypt"), S("--force")});
+    op(oldKey, {S("rollback"), S("--json"), S("--accept-loss"), S("--force")});
+    op(oldKey, {S("restore"), S("--from"), path(S("backup.db")), S("--dry-run")});
+    op(oldKey, {S("restore"), S("--from"), path(S("backup.db"))});
+    op(oldKey, {S("restore"), S("--from"), path(S("backup.json")), S("--json")});
+    // Change of secret key, then the new key everywhere.
+    op(oldKey, {S("re-encrypt-data-keys"), S("--new-secret-key-file"), path(S("new.key")), S("--dry-run")});
+    op(oldKey, {S("re-encrypt-data-keys"), S("--new-secret-key-file"), path(S("new.key")), S("--force")});
+    const Run verifiedNew = op(newKey, {S("verify"), S("--json")});
+    op(newKey, {S("status")});
+    op(newKey, {S("backup"), S("--format"), S("json"), S("--out"), path(S("backup-new.json"))});
+    op(newKey, {S("re-encrypt"), S("--force")});
+    // Wrong key: refusals and failure reports must not echo anything either.
+    op(oldKey, {S("verify")});
+    op(oldKey, {S("re-encrypt")});
+    // A failing usage path and the bench.
+    op(oldKey, {S("backup"), S("--out"), work});
+    op({}, {S("bench"), S("--seconds"), S("1")});
+    op({}, {S("--help")});
+
+    for (const Run& run : std::as_const(m_runs)) {
+        qInfo("%s: exit %d", qPrintable(run.what.section(QLatin1Char(' '), 0, 0)), run.exitCode);
+        QVERIFY2(run.exitCode >= 0 && run.exitCode <= 3,
+                 qPrintable(QStringLiteral("%1: exit %2").arg(run.what).arg(run.exitCode)));
+    }
+
+    // The operations really ran: after the secret key change the work copy verifies with the new
+    // key (exit 1: the demo's tampered value and orphaned reference still fail).
+    QVERIFY2(verifiedNew.exitCode <= 1,
+             qPrintable(QStringLiteral("verify with the new key: exit %1").arg(verifiedNew.exitCode)));
+
+    // Every data key that ever existed in one of the databases.
+    QList<QByteArray> dataKeys;
+    for (const QString& db : {path(S("demo.db")), work, path(S("backup.db"))})
+        dataKeys += dataKeysOf(db);
+    QVERIFY(dataKeys.size() >= 3);
+    const QList<Needle> all = needles(dataKeys);
+
+    QStringList leaks;
+    auto search = [&](const QString& where, const QByteArray& haystack) {
+        for (const Needle& n : all) {
+            if (!n.bytes.isEmpty() && haystack.contains(n.bytes))
+                leaks << n.name + QStringLiteral(" in ") + where;
+        }
+    };
+    for (const Run& run : std::as_const(m_runs)) {
+        search(run.what + QStringLiteral(" (stdout)"), run.out);
+        search(run.what + QStringLiteral(" (stderr)"), run.err);
+    }
+    int files = 0;
+    QDirIterator it(m_dir.path(), QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        const QString name = QFileInfo(file).fileName();
+        if (name == QLatin1String("old.key") || name == QLatin1String("new.key"))
+            continue; // the keys we handed to the CLI
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly))
+            continue;
+        ++files;
+        search(QDir(m_dir.path()).relativeFilePath(file), f.readAll());
+    }
+    QVERIFY(files >= 4); // demo.db, work.db, backup.db, backup.json, ...
+    qInfo("searched %lld outputs of %lld commands and %d files for %lld needles",
+          static_cast<long long>(2 * m_runs.size()), static_cast<long long>(m_runs.size()), files,
+          static_cast<long long>(all.size()));
+    QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join(QStringLiteral("\n"))));
+
+    // Backups and exports are owner-only.
+    for (const char* name : {"backup.db", "backup.json", "backup-new.json"}) {
+        const QFile::Permissions perms = QFile::permissions(path(QLatin1String(name)));
+        QVERIFY2(perms != QFile::Permissions() && !(perms & (QFile::ReadGroup | QFile::ReadOther)),
+                 name);
+    }
+}
+
+QTEST_GUILESS_MAIN(TestSecretHygiene)
+#include "TestSecretHygiene.moc"

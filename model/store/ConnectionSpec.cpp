@@ -61,6 +61,10 @@ Result<ConnectionSpec> ConnectionSpec::fromUrl(const QString& url)
     const QUrlQuery query(u);
     for (const auto& [key, value] : query.queryItems(QUrl::FullyDecoded)) {
         const QString k = key.toLower();
+        // The values end up in the driver's ';'-separated connect options (QMYSQL's SSL_CA is
+        // passed unquoted): a ';' would smuggle in another option.
+        if (value.contains(QLatin1Char(';')))
+            return fail(ErrorCode::BadUrl, QStringLiteral("URL parameter '%1' must not contain ';'").arg(key));
         if (k == QLatin1String("sslmode") || k == QLatin1String("ssl-mode"))
             spec.sslMode = value;
         else if (k == QLatin1String("sslrootcert") || k == QLatin1String("ssl-ca"))

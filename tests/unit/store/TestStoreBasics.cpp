@@ -135,6 +135,9 @@ void TestStoreBasics::badUrls_data()
     QTest::newRow("pg no db") << "postgres://u:p@host:5432/";
     QTest::newRow("pg no host") << "postgres:///db";
     QTest::newRow("unknown param") << "postgres://u@h/db?sslmod=require";
+    // ';' would add connect options (QMYSQL passes SSL_CA unquoted)
+    QTest::newRow("option injection") << "mysql://u@h/db?ssl-ca=/ca.pem%3BMYSQL_OPT_SSL_VERIFY_SERVER_CERT=0";
+    QTest::newRow("option injection raw") << "postgres://u@h/db?sslmode=require;x=1";
 }
 
 void TestStoreBasics::badUrls()

@@ -39,35 +39,6 @@ ValueFailure failureFor(const ValueRecord& record, FailureReason reason, const Q
     return ValueFailure{location.table, location.column, record.rowId, record.field, reason, detail};
 }
 
-// The records of one cell, exactly as SecretScanner builds them.
-QList<ValueRecord> recordsOf(int locationIndex,
-                             const store::Cell& cell,
-                             const store::CellExpansion& expansion,
-                             const QSet<QString>& knownIds)
-{
-    QList<ValueRecord> records;
-    for (const store::CellProblem& problem : expansion.problems) {
-        ValueRecord record;
-        record.locationIndex = locationIndex;
-        record.rowId = cell.rowId;
-        record.field = problem.field;
-        record.owner = cell.owner;
-        record.problem = problem.kind == store::CellProblem::Kind::BadJson ? FailureReason::BadJson
-                                                                           : FailureReason::BadBase64;
-        records << record;
-    }
-    for (const store::CellValue& value : expansion.values) {
-        ValueRecord record;
-        record.locationIndex = locationIndex;
-        record.rowId = cell.rowId;
-        record.field = value.field;
-        record.owner = cell.owner;
-        record.payload = value.payload;
-        classifyPayload(record, knownIds);
-        records << record;
-    }
-    return records;
-}
 
 // Checks that `body` (a payload without envelope header) has the promised form and decrypts to
 // `plaintext`. With a cached derived key for the batch salt no PBKDF2 runs.
@@ -592,7 +563,7 @@ Result<void> rewriteCells(OpenedDatabase& opened,
                 CellWork work;
                 work.locationIndex = index;
                 work.cell = cell;
-                work.records = recordsOf(index, cell, expansion, knownIds);
+                work.records = recordsOfCell(index, cell, expansion, knownIds);
                 for (const ValueRecord& record : std::as_const(work.records)) {
                     std::optional<ValueSpec> spec;
                     if (record.format != ValueFormat::Malformed)

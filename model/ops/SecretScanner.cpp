@@ -45,6 +45,37 @@ void classifyPayload(ValueRecord& record, const QSet<QString>& knownDataKeyIds)
         record.problem = FailureReason::MissingDataKey;
 }
 
+QList<ValueRecord> recordsOfCell(int locationIndex,
+                                 const store::Cell& cell,
+                                 const store::CellExpansion& expansion,
+                                 const QSet<QString>& knownDataKeyIds)
+{
+    QList<ValueRecord> records;
+    records.reserve(expansion.problems.size() + expansion.values.size());
+    const auto base = [&](const QString& field) {
+        ValueRecord record;
+        record.locationIndex = locationIndex;
+        record.rowId = cell.rowId;
+        record.field = field;
+        record.owner = cell.owner;
+        record.updated = cell.updated;
+        return record;
+    };
+    for (const store::CellProblem& problem : expansion.problems) {
+        ValueRecord record = base(problem.field);
+        record.problem = problem.kind == store::CellProblem::Kind::BadJson ? FailureReason::BadJson
+                                                                           : FailureReason::BadBase64;
+        records << record;
+    }
+    for (const store::CellValue& value : expansion.values) {
+        ValueRecord record = base(value.field);
+        record.payload = value.payload;
+        classifyPayload(record, knownDataKeyIds);
+        records << record;
+    }
+    return records;
+}
+
 SecretScanner::SecretScanner(store::Database& db, QSet<QString> knownDataKeyIds)
     : m_db(db)
     , m_knownDataKeyIds(std::move(knownDataKeyIds))
@@ -86,29 +117,7 @@ Result<QList<LocationScan>> SecretScanner::scan(const BatchHandler& handler, Job
                     ++scanInfo.empty;
                     continue;
                 }
-                for (const store::CellProblem& problem : expansion.problems) {
-                    ValueRecord record;
-                    record.locationIndex = index;
-                    record.rowId = cell.rowId;
-                    record.field = problem.field;
-                    record.owner = cell.owner;
-                    record.updated = cell.updated;
-                    record.problem = problem.kind == store::CellProblem::Kind::BadJson
-                                         ? FailureReason::BadJson
-                                         : FailureReason::BadBase64;
-                    batch << record;
-                }
-                for (const store::CellValue& value : expansion.values) {
-                    ValueRecord record;
-                    record.locationIndex = index;
-                    record.rowId = cell.rowId;
-                    record.field = value.field;
-                    record.owner = cell.owner;
-                    record.updated = cell.updated;
-                    record.payload = value.payload;
-                    classifyPayload(record, m_knownDataKeyIds);
-                    batch << record;
-                }
+                batch << recordsOfCell(index, cell, expansion, m_knownDataKeyIds);
             }
             if (batch.size() >= m_batchSize) {
                 handler(batch);

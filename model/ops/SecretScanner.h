@@ -12,6 +12,8 @@
 
 namespace mk::store {
 class Database;
+struct Cell;
+struct CellExpansion;
 }
 
 namespace mk::model {
@@ -48,6 +50,13 @@ private:
     QList<int> m_only;
     int m_batchSize = 512;
 };
+
+// The records of one expanded cell: one per structural problem (bad JSON/base64), then one per
+// value, classified. The scanner and the operations build records only through this.
+QList<ValueRecord> recordsOfCell(int locationIndex,
+                                 const store::Cell& cell,
+                                 const store::CellExpansion& expansion,
+                                 const QSet<QString>& knownDataKeyIds);
 
 // Classifies one decoded payload without decrypting: format, data key id, structural problem.
 // An envelope value whose id is not in knownDataKeyIds gets problem MissingDataKey.

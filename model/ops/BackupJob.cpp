@@ -15,6 +15,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 
 namespace mk::model {
 
@@ -309,6 +310,7 @@ Result<OperationResult> runRestore(const Target& target, const RestoreOptions& o
             (void)opened->db.rollback();
         return std::unexpected(std::move(error));
     };
+    qint64 reactivated = 0;
     for (const store::DataKeyRow& key : std::as_const(contents->dataKeys)) {
         const auto existing = existingKeys.constFind(key.id);
         if (existing == existingKeys.cend()) {
@@ -327,6 +329,37 @@ Result<OperationResult> runRestore(const Target& target, const RestoreOptions& o
             }
             ++result.dataKeysRewrapped;
         }
+        if (existing != existingKeys.cend() && existing->active != key.active) {
+            if (!options.dryRun) {
+                if (auto flagged = store::setDataKeyActive(opened->db, key.id, key.active); !flagged)
+                    return abort(fromStoreError(flagged.error(), where));
+            }
+            if (key.active)
+                ++reactivated;
+            else {
+                ++result.dataKeysDeactivated;
+                result.dataKeysDeactivatedIds << key.id;
+            }
+        }
+    }
+    // Keys made after the backup (a rotate, a server write) are kept: values written since may use
+    // them. They stop being current so that the server encrypts with the backup's keys again.
+    QSet<QString> backupKeyIds;
+    for (const store::DataKeyRow& key : std::as_const(contents->dataKeys))
+        backupKeyIds.insert(key.id);
+    qint64 newerKept = 0;
+    for (const store::DataKeyRow& row : std::as_const(opened->dataKeys)) {
+        if (backupKeyIds.contains(row.id))
+            continue;
+        ++newerKept;
+        if (!row.active || contents->dataKeys.isEmpty())
+            continue;
+        if (!options.dryRun) {
+            if (auto flagged = store::setDataKeyActive(opened->db, row.id, false); !flagged)
+                return abort(fromStoreError(flagged.error(), where));
+        }
+        ++result.dataKeysDeactivated;
+        result.dataKeysDeactivatedIds << row.id;
     }
     qint64 done = 0;
     for (const BackupCell& cell : std::as_const(contents->cells)) {
@@ -364,7 +397,17 @@ Result<OperationResult> runRestore(const Target& target, const RestoreOptions& o
         qCInfo(lcModel).noquote() << "restore of" << where << "from" << options.fromPath << ":" << result.changed
                                   << "cells," << result.dataKeysCreated.size() << "keys inserted";
     }
-    result.notes << QStringLiteral("Data keys' active flags are left as they are.");
+    if (!contents->dataKeys.isEmpty()) {
+        result.notes << QStringLiteral("Data keys' active flags are as in the backup: %1 made active again, %2 "
+                                       "made inactive.")
+                            .arg(reactivated)
+                            .arg(result.dataKeysDeactivated);
+    }
+    if (newerKept > 0) {
+        result.notes << QStringLiteral("%1 data key(s) created after the backup were kept (values written since "
+                                       "may use them); active ones were made inactive.")
+                            .arg(newerKept);
+    }
     result.durationMs = timer.elapsed();
     return result;
 }

@@ -202,6 +202,24 @@ Result<qint64> deactivateAllDataKeys(Database& db)
                      QStringLiteral("deactivate data keys"));
 }
 
+Result<void> setDataKeyActive(Database& db, const QString& id, bool active)
+{
+    auto schema = dataKeySchema(db);
+    if (!schema)
+        return std::unexpected(schema.error());
+    const Driver driver = db.driver();
+    const QString sql = QStringLiteral("UPDATE %1 SET %2 = ? WHERE %3 = ?")
+                            .arg(SqlSupport::quote(driver, QStringLiteral("data_keys")),
+                                 SqlSupport::quote(driver, QStringLiteral("active")),
+                                 SqlSupport::quote(driver, schema->dataKeysKeyColumn));
+    auto n = execWrite(db, sql, {SqlSupport::boolValue(driver, active), id}, QStringLiteral("set data key active flag"));
+    if (!n)
+        return std::unexpected(n.error());
+    if (*n < 1)
+        return fail(ErrorCode::Conflict, QStringLiteral("data key %1 not found").arg(id));
+    return {};
+}
+
 Result<qint64> deleteDataKeys(Database& db, const QStringList& ids)
 {
     auto schema = dataKeySchema(db);

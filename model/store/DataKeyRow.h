@@ -35,6 +35,8 @@ struct DataKeyRow
                                              const QString& updated);
 // UPDATE data_keys SET active=false WHERE active=true; returns the number of rows changed.
 [[nodiscard]] Result<qint64> deactivateAllDataKeys(Database& db);
+// UPDATE data_keys SET active=? WHERE id=?; no such row: Conflict.
+[[nodiscard]] Result<void> setDataKeyActive(Database& db, const QString& id, bool active);
 // Returns the number of rows deleted.
 [[nodiscard]] Result<qint64> deleteDataKeys(Database& db, const QStringList& ids);
 

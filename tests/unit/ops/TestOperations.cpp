@@ -135,6 +135,7 @@ private Q_SLOTS:
     void concurrentWriterIsNotClobbered();
     void backupAndRestore_data();
     void backupAndRestore();
+    void restoreBringsBackActiveFlags();
     void backupRefusesExistingFile();
     void preflightReportsPlan();
     void jsonShape();
@@ -891,6 +892,55 @@ void TestOperations::backupAndRestore()
     const auto again = model::runRestore(target, restore, nullptr);
     QVERIFY(again.has_value());
     QCOMPARE(again->changed, 0);
+}
+
+void TestOperations::restoreBringsBackActiveFlags()
+{
+    // Backup, then rotate (every key inactive) and re-encrypt (a new active key): a restore gives
+    // the backup's keys their flags back and keeps the newer key, inactive.
+    const QString fixture = fixturePath(QStringLiteral("mixed-default-key.db"));
+    const model::Target target = test::targetFor(copy(fixture), keyFor(fixture));
+    const QList<store::DataKeyRow> originalKeys = test::dataKeysOf(target);
+    QVERIFY(std::any_of(originalKeys.cbegin(), originalKeys.cend(), [](const store::DataKeyRow& k) { return k.active; }));
+    model::BackupOptions backup;
+    backup.outPath = m_dir->filePath(QStringLiteral("flags.json"));
+    backup.format = QStringLiteral("json");
+    QVERIFY(model::runBackup(target, backup, nullptr).has_value());
+    QVERIFY(model::runRotate(target, {}, nullptr).has_value());
+    QVERIFY(model::runReEncrypt(target, {}, nullptr).has_value());
+    const QList<store::DataKeyRow> changedKeys = test::dataKeysOf(target);
+    QCOMPARE(changedKeys.size(), originalKeys.size() + 1);
+
+    model::RestoreOptions restore;
+    restore.fromPath = backup.outPath;
+    restore.dryRun = true;
+    const auto dry = model::runRestore(target, restore, nullptr);
+    QVERIFY(dry.has_value());
+    auto flags = [](const QList<store::DataKeyRow>& rows) {
+        QStringList out;
+        for (const store::DataKeyRow& row : rows)
+            out << row.id + (row.active ? QStringLiteral(":on") : QStringLiteral(":off"));
+        out.sort();
+        return out;
+    };
+    QCOMPARE(flags(test::dataKeysOf(target)), flags(changedKeys)); // a dry run writes nothing
+    restore.dryRun = false;
+    const auto restored = model::runRestore(target, restore, nullptr);
+    QVERIFY2(restored.has_value(), restored ? "" : qPrintable(restored.error().message));
+    QCOMPARE(restored->failed, 0);
+    QCOMPARE(restored->dataKeysDeactivated, dry->dataKeysDeactivated);
+    QCOMPARE(restored->dataKeysDeactivated, 1); // the key the re-encrypt made
+    const QList<store::DataKeyRow> keys = test::dataKeysOf(target);
+    QCOMPARE(keys.size(), originalKeys.size() + 1);
+    for (const store::DataKeyRow& key : keys) {
+        const auto before = std::find_if(originalKeys.cbegin(), originalKeys.cend(),
+                                         [&key](const store::DataKeyRow& k) { return k.id == key.id; });
+        if (before == originalKeys.cend())
+            QVERIFY2(!key.active, qPrintable(key.id));
+        else
+            QCOMPARE(key.active, before->active);
+    }
+    QVERIFY(mismatch(target, fixture).isEmpty());
 }
 
 void TestOperations::backupRefusesExistingFile()

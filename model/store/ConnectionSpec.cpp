@@ -65,14 +65,66 @@ Result<ConnectionSpec> ConnectionSpec::fromUrl(const QString& url)
         // passed unquoted): a ';' would smuggle in another option.
         if (value.contains(QLatin1Char(';')))
             return fail(ErrorCode::BadUrl, QStringLiteral("URL parameter '%1' must not contain ';'").arg(key));
-        if (k == QLatin1String("sslmode") || k == QLatin1String("ssl-mode"))
-            spec.sslMode = value;
-        else if (k == QLatin1String("sslrootcert") || k == QLatin1String("ssl-ca"))
+        if (k == QLatin1String("sslmode") || k == QLatin1String("ssl-mode")) {
+            const auto mode = parseTlsMode(value);
+            if (!mode)
+                return std::unexpected(mode.error());
+            spec.sslMode = tlsModeName(*mode);
+        } else if (k == QLatin1String("sslrootcert") || k == QLatin1String("ssl-ca"))
             spec.sslRootCert = value;
         else
             return fail(ErrorCode::BadUrl, QStringLiteral("unknown URL parameter '%1'").arg(key));
     }
     return spec;
+}
+
+Result<ConnectionSpec::TlsMode> ConnectionSpec::parseTlsMode(const QString& value)
+{
+    const QString v = value.trimmed().toLower();
+    if (v.isEmpty())
+        return TlsMode::Default;
+    static const struct
+    {
+        const char* name;
+        TlsMode mode;
+    } names[] = {
+        {"disable", TlsMode::Disable},        {"disabled", TlsMode::Disable},
+        {"false", TlsMode::Disable},          {"allow", TlsMode::Allow},
+        {"prefer", TlsMode::Prefer},          {"preferred", TlsMode::Prefer},
+        {"require", TlsMode::Require},        {"required", TlsMode::Require},
+        {"skip-verify", TlsMode::Require},    {"verify-ca", TlsMode::VerifyCa},
+        {"verify_ca", TlsMode::VerifyCa},     {"verify-full", TlsMode::VerifyFull},
+        {"verify_identity", TlsMode::VerifyFull}, {"true", TlsMode::VerifyFull},
+    };
+    for (const auto& n : names) {
+        if (v == QLatin1String(n.name))
+            return n.mode;
+    }
+    return fail(ErrorCode::BadUrl, QStringLiteral("unknown sslmode '%1' (use disable, prefer, require, "
+                                                  "verify-ca or verify-full)")
+                                       .arg(value.trimmed().left(40)));
+}
+
+Result<ConnectionSpec::TlsMode> ConnectionSpec::tlsMode() const
+{
+    const auto mode = parseTlsMode(sslMode);
+    if (mode && *mode == TlsMode::Default && !sslRootCert.isEmpty())
+        return TlsMode::VerifyCa;
+    return mode;
+}
+
+QString ConnectionSpec::tlsModeName(TlsMode mode)
+{
+    switch (mode) {
+    case TlsMode::Default: return {};
+    case TlsMode::Disable: return QStringLiteral("disable");
+    case TlsMode::Allow: return QStringLiteral("allow");
+    case TlsMode::Prefer: return QStringLiteral("prefer");
+    case TlsMode::Require: return QStringLiteral("require");
+    case TlsMode::VerifyCa: return QStringLiteral("verify-ca");
+    case TlsMode::VerifyFull: return QStringLiteral("verify-full");
+    }
+    return {};
 }
 
 int ConnectionSpec::effectivePort() const
@@ -96,8 +148,10 @@ QString ConnectionSpec::displayName() const
         out += user + QLatin1Char('@');
     out += host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
     out += QLatin1Char(':') + QString::number(effectivePort()) + QLatin1Char('/') + database;
-    if (!sslMode.isEmpty())
-        out += QStringLiteral("?sslmode=") + sslMode;
+    const auto mode = tlsMode();
+    const QString tls = mode ? tlsModeName(*mode) : sslMode.left(40);
+    if (!tls.isEmpty())
+        out += QStringLiteral("?sslmode=") + tls;
     return out;
 }
 

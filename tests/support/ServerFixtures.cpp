@@ -594,6 +594,32 @@ QString serverUrl(Engine engine)
                                                          : QStringLiteral("MK_TEST_MYSQL_URL"));
 }
 
+int serverPort(Engine engine)
+{
+    const QUrl u(serverUrl(engine));
+    return u.isValid() ? u.port(0) : 0;
+}
+
+QString tlsCaFile()
+{
+    return readEnvFileValue(QStringLiteral("MK_TEST_TLS_CA"));
+}
+
+QString tlsOtherCaFile()
+{
+    return readEnvFileValue(QStringLiteral("MK_TEST_TLS_OTHER_CA"));
+}
+
+QString serverUser()
+{
+    return QUrl(serverUrl(Engine::PostgreSQL)).userName(QUrl::FullyDecoded);
+}
+
+QString serverPassword()
+{
+    return QUrl(serverUrl(Engine::PostgreSQL)).password(QUrl::FullyDecoded);
+}
+
 QString urlForSchema(Engine engine, const QString& schemaName)
 {
     const QString base = serverUrl(engine);

@@ -32,6 +32,20 @@ QString dbServersDir();
 //   mysql://mk:mk-test-pw@127.0.0.1:PORT/mk
 QString serverUrl(Engine engine);
 
+// The server's TCP port on 127.0.0.1 (from serverUrl), 0 when unknown.
+int serverPort(Engine engine);
+
+// The test servers also speak TLS, with a certificate for DNS:localhost only (not 127.0.0.1)
+// signed by a throw-away CA that db-servers.sh made with the openssl CLI. tlsCaFile() is that
+// CA (MK_TEST_TLS_CA of the env file), tlsOtherCaFile() a second CA that signed nothing
+// (MK_TEST_TLS_OTHER_CA). Empty when unknown.
+QString tlsCaFile();
+QString tlsOtherCaFile();
+
+// The user and password of the `mk` account on both servers (only for tests that type them).
+QString serverUser();
+QString serverPassword();
+
 // URL of the per-test database `schemaName` on the same server (a PostgreSQL DATABASE or a
 // MariaDB database; not a PostgreSQL schema).
 QString urlForSchema(Engine engine, const QString& schemaName);

@@ -9,6 +9,12 @@
 # MK_TEST_MYSQL_URL=mysql://mk:mk-test-pw@127.0.0.1:PORT/mk. Role/user `mk` may create databases.
 # `start` is idempotent: servers that are already running are kept and only env is rewritten.
 # As root, PostgreSQL runs as the `postgres` OS user and MariaDB with --user=root.
+#
+# TLS: both servers also accept TLS (plain connections keep working) with a certificate of a
+# throw-away CA made here with the openssl CLI. The certificate names DNS:localhost only, not
+# 127.0.0.1, so that a host-name check can be seen failing. DIR/env then also holds
+# MK_TEST_TLS_CA=DIR/tls/ca.pem (the CA that signed it) and MK_TEST_TLS_OTHER_CA=DIR/tls/other-ca.pem
+# (a second CA that signed nothing: the "wrong CA").
 set -euo pipefail
 
 readonly PW='mk-test-pw'
@@ -120,6 +126,63 @@ short_dir() { # $1 = wanted dir, $2 = name, $3 = 1 to always use /tmp; prints th
     echo "$t"
 }
 
+# --- TLS --------------------------------------------------------------------------------------
+
+TLS_DIR="" # set by tls_paths
+
+tls_paths() { TLS_DIR="$DIR/tls"; }
+
+# The files exist and the server certificate is valid for at least another day.
+tls_ready() {
+    tls_paths
+    local f
+    for f in ca.pem other-ca.pem server.pem server.key; do
+        [[ -s "$TLS_DIR/$f" ]] || return 1
+    done
+    openssl x509 -checkend 86400 -noout -in "$TLS_DIR/server.pem" >/dev/null 2>&1
+}
+
+# Creates DIR/tls once: ca.pem, other-ca.pem, server.pem (DNS:localhost, signed by ca.pem) and
+# server.key. The CA keys are deleted right away: nothing else can ever be signed with them.
+# A new certificate means the running servers must be restarted: their markers are removed.
+tls_make() {
+    command -v openssl >/dev/null || die "openssl not found: install package 'openssl'"
+    if tls_ready; then
+        return 0
+    fi
+    rm -f "$DIR/pg.tls" "$DIR/mysql.tls"
+    local tmp="$DIR/tls.tmp"
+    rm -rf "$tmp" "$TLS_DIR"
+    mkdir -p "$tmp"
+    # (No `set -e` here: it is ignored inside an `if` condition; every step checks itself.)
+    if ! (
+        cd "$tmp" || exit 1
+        umask 077
+        for ca in ca other-ca; do
+            openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 30 -keyout "$ca.key" -out "$ca.pem" \
+                -subj "/O=Mosaicoo tests/CN=Mosaicoo throw-away $ca" \
+                -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" ||
+                exit 1
+        done
+        # CN is not a host name either: no client may fall back to it for 127.0.0.1.
+        openssl req -new -newkey rsa:2048 -nodes -sha256 -keyout server.key -out server.csr \
+            -subj "/O=Mosaicoo tests/CN=Mosaicoo test server" || exit 1
+        printf '%s\n' 'subjectAltName=DNS:localhost' 'basicConstraints=critical,CA:FALSE' \
+            'keyUsage=critical,digitalSignature,keyEncipherment' 'extendedKeyUsage=serverAuth' >server.ext || exit 1
+        openssl x509 -req -sha256 -days 30 -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+            -extfile server.ext -out server.pem || exit 1
+        openssl verify -CAfile ca.pem server.pem || exit 1
+        rm -f ca.key other-ca.key ca.srl server.csr server.ext || exit 1
+        chmod 644 ca.pem other-ca.pem server.pem && chmod 600 server.key
+    ) >"$DIR/tls.log" 2>&1; then
+        cat "$DIR/tls.log" >&2
+        rm -rf "$tmp"
+        die "creating the test CA and server certificate with openssl failed"
+    fi
+    mv "$tmp" "$TLS_DIR"
+    log "TLS: throw-away CA and server certificate (DNS:localhost) in $TLS_DIR"
+}
+
 # --- PostgreSQL -------------------------------------------------------------------------------
 
 PG_BASE="" # holds data/, sock/, log; owned by the PostgreSQL OS user
@@ -136,7 +199,7 @@ pg_running() {
     [[ -f "$PG_DATA/postmaster.pid" ]] || return 1
     local pid
     pid=$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null || true)
-    pid_alive "$pid" && [[ -f "$DIR/pg.port" ]]
+    pid_alive "$pid" && [[ -f "$DIR/pg.port" && -f "$DIR/pg.tls" ]]
 }
 
 pg_start() {
@@ -164,6 +227,15 @@ pg_start() {
     fi
     as_pg mkdir -p "$PG_SOCK"
     chmod 755 "$PG_BASE" 2>/dev/null || true
+    # The server key must belong to the server's OS user and be private (PostgreSQL checks).
+    as_pg mkdir -p "$PG_BASE/tls"
+    if ((IS_ROOT)); then
+        install -m 600 -o postgres -g postgres "$TLS_DIR/server.key" "$PG_BASE/tls/server.key"
+        install -m 644 -o postgres -g postgres "$TLS_DIR/server.pem" "$PG_BASE/tls/server.pem"
+    else
+        install -m 600 "$TLS_DIR/server.key" "$PG_BASE/tls/server.key"
+        install -m 644 "$TLS_DIR/server.pem" "$PG_BASE/tls/server.pem"
+    fi
 
     local pwfile="$PG_BASE/pw"
     as_pg bash -c "umask 077; printf '%s\n' '$PW' > '$pwfile'"
@@ -183,6 +255,8 @@ pg_start() {
         # No autovacuum on this throwaway server: DROP DATABASE ... WITH (FORCE) cannot terminate
         # its (superuser) workers, which made dropping a freshly loaded fixture database flaky.
         opts+=" -c autovacuum=off"
+        # TLS on; pg_hba's `host` lines match TLS and plain connections alike.
+        opts+=" -c ssl=on -c ssl_cert_file=$PG_BASE/tls/server.pem -c ssl_key_file=$PG_BASE/tls/server.key"
         if as_pg "$bin/pg_ctl" start -D "$PG_DATA" -l "$PG_LOG" -w -t "$WAIT_SECONDS" -o "$opts" \
             </dev/null >"$DIR/pg-ctl.log" 2>&1 9>&-; then
             break
@@ -221,6 +295,7 @@ SQL
         die "creating role/database mk on PostgreSQL failed"
     fi
     echo "$port" >"$DIR/pg.port"
+    : >"$DIR/pg.tls"
     log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') listening on 127.0.0.1:$port"
 }
 
@@ -262,7 +337,7 @@ my_client() {
 
 my_running() {
     my_paths
-    [[ -f "$MY_PID" && -f "$DIR/mysql.port" ]] || return 1
+    [[ -f "$MY_PID" && -f "$DIR/mysql.port" && -f "$DIR/mysql.tls" ]] || return 1
     pid_alive "$(cat "$MY_PID" 2>/dev/null || true)"
 }
 
@@ -315,6 +390,7 @@ my_start() {
             --collation-server=utf8mb4_unicode_ci --innodb-buffer-pool-size=128M \
             --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 --innodb-flush-method=nosync --max-allowed-packet=64M \
             --max-connections=100 --skip-performance-schema --tmpdir=/tmp --innodb-log-file-size=32M \
+            --ssl-cert="$TLS_DIR/server.pem" --ssl-key="$TLS_DIR/server.key" \
             </dev/null >>"$MY_LOG" 2>&1 9>&- &
         pid=$!
         local i ok=0
@@ -354,6 +430,7 @@ SQL
         die "creating user/database mk on MariaDB failed"
     fi
     echo "$port" >"$DIR/mysql.port"
+    : >"$DIR/mysql.tls"
     log "MariaDB $("$server" --version | awk '{print $3}') listening on 127.0.0.1:$port"
 }
 
@@ -393,6 +470,8 @@ write_env() {
     {
         echo "MK_TEST_PG_URL=postgres://mk:$PW@127.0.0.1:$(cat "$DIR/pg.port")/mk?sslmode=disable"
         echo "MK_TEST_MYSQL_URL=mysql://mk:$PW@127.0.0.1:$(cat "$DIR/mysql.port")/mk"
+        echo "MK_TEST_TLS_CA=$DIR/tls/ca.pem"
+        echo "MK_TEST_TLS_OTHER_CA=$DIR/tls/other-ca.pem"
     } >"$tmp"
     mv -f "$tmp" "$DIR/env"
 }
@@ -405,6 +484,7 @@ start)
     chmod 755 "$DIR"
     exec 9>"$DIR/.lock"
     flock -w 300 9 || die "timed out waiting for another db-servers.sh on $DIR"
+    tls_make
     pg_start
     my_start
     write_env
@@ -419,6 +499,7 @@ stop)
     fi
     ;;
 env)
+    tls_paths
     pg_running && my_running || die "servers in $DIR are not running (run: $0 start $DIR)"
     write_env
     cat "$DIR/env"

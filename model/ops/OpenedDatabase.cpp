@@ -31,6 +31,12 @@ Error fromStoreError(const store::Error& error, const QString& where)
         return {ErrorKind::Connection,
                 QStringLiteral("%1 is locked by another process (still locked after waiting): %2")
                     .arg(where, error.detail)};
+    case store::ErrorCode::ConnectionLost:
+        return {ErrorKind::Connection,
+                QStringLiteral("%1: the connection to the database server was lost (%2). Batches committed "
+                               "before stay written and nothing else was; run the same command again to "
+                               "finish.")
+                    .arg(where, error.detail)};
     case store::ErrorCode::ConnectFailed:
         return {ErrorKind::Connection, QStringLiteral("Cannot connect to %1: %2").arg(where, error.detail)};
     case store::ErrorCode::NotMosaicoo:

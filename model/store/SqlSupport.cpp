@@ -3,6 +3,7 @@
 #include "model/store/StoreLog.h"
 
 #include <QSqlError>
+#include <QStringList>
 
 namespace mk::store {
 
@@ -30,8 +31,23 @@ Error SqlSupport::queryError(ConnectionSpec::Driver driver, const QSqlError& err
     } else if (driver == ConnectionSpec::Driver::Postgres) {
         if (native == QLatin1String("25006"))
             return Error{ErrorCode::ReadOnly, text};
-    } else if (native == QLatin1String("1792")) {
-        return Error{ErrorCode::ReadOnly, text};
+        // SQLSTATE class 08 (connection exception), 57P01..57P03 (shutdown, crash, cannot connect
+        // now); libpq's own messages carry no SQLSTATE.
+        if (native.startsWith(QLatin1String("08")) || native.startsWith(QLatin1String("57P"))
+            || text.contains(QLatin1String("server closed the connection"))
+            || text.contains(QLatin1String("no connection to the server"))
+            || text.contains(QLatin1String("terminating connection")))
+            return Error{ErrorCode::ConnectionLost, text};
+    } else {
+        if (native == QLatin1String("1792"))
+            return Error{ErrorCode::ReadOnly, text};
+        // CR_SERVER_GONE_ERROR 2006, CR_SERVER_LOST 2013, CR_SERVER_LOST_EXTENDED 2055,
+        // ER_CONNECTION_KILLED 1927, ER_SERVER_SHUTDOWN 1053.
+        static const QStringList lost{QStringLiteral("2006"), QStringLiteral("2013"), QStringLiteral("2055"),
+                                      QStringLiteral("1927"), QStringLiteral("1053")};
+        if (lost.contains(native) || text.contains(QLatin1String("Lost connection"))
+            || text.contains(QLatin1String("server has gone away")))
+            return Error{ErrorCode::ConnectionLost, text};
     }
     return Error{ErrorCode::QueryFailed, what + QStringLiteral(": ") + text};
 }

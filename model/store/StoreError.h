@@ -12,6 +12,7 @@ enum class ErrorCode
     BadUrl,           // --db URL could not be parsed
     DriverMissing,    // the Qt SQL plugin for this database is not installed
     ConnectFailed,    // server down, refused login, unknown database
+    ConnectionLost,   // an open server connection broke (server stopped, backend killed, network)
     FileNotFound,     // SQLite file missing
     Locked,           // SQLite file locked by another process after the busy timeout
     ReadOnly,         // write attempted on a read-only file / connection

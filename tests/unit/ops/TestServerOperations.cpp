@@ -17,6 +17,8 @@
 #include "tests/unit/ops/OpsTestSupport.h"
 
 #include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -74,6 +76,8 @@ private Q_SLOTS:
     void everyOperation();
     void concurrentWriterIsNotClobbered_data();
     void concurrentWriterIsNotClobbered();
+    void serverGoesAwayMidOperation_data();
+    void serverGoesAwayMidOperation();
 };
 
 void TestServerOperations::initTestCase()
@@ -247,6 +251,83 @@ void TestServerOperations::concurrentWriterIsNotClobbered()
     QVERIFY(again.has_value());
     QCOMPARE(again->failed, 0);
     QCOMPARE(again->changed, 1);
+    QVERIFY2(test::dropServerSchema(serverEngine, schema, &error), qPrintable(error));
+}
+
+void TestServerOperations::serverGoesAwayMidOperation_data()
+{
+    QTest::addColumn<int>("engine");
+    QTest::newRow("postgresql") << int(test::Engine::PostgreSQL);
+    QTest::newRow("mysql") << int(test::Engine::MySQL);
+}
+
+// product.md §6: "a server that goes away mid-operation" gets a clear error and nothing is lost.
+// After the second committed batch every connection of the operation is killed on the server;
+// the run must stop with a connection error, every value must still decrypt to its original
+// plaintext, and a second run must finish the job.
+void TestServerOperations::serverGoesAwayMidOperation()
+{
+    QFETCH(int, engine);
+    const auto serverEngine = static_cast<test::Engine>(engine);
+    const QString fixture = fixturePath(QStringLiteral("mixed-default-key.db"));
+    const QString schema = test::schemaNameFor(QStringLiteral("opsgone"), fixture);
+    QString error;
+    QVERIFY2(test::loadSqliteIntoServer(fixture, serverEngine, schema, &error), qPrintable(error));
+    const model::Target target = test::targetFor(test::urlForSchema(serverEngine, schema), test::kDefaultSecretKey);
+
+    int batches = 0;
+    int killed = 0;
+    model::ReEncryptOptions options;
+    options.batchSize = 4;
+    options.beforeBatchWrite = [&](const QString&, const QStringList&) {
+        if (++batches != 3)
+            return;
+        test::ServerConnection admin(serverEngine);
+        QVERIFY2(admin.isOpen(), qPrintable(admin.error()));
+        QSqlQuery query(admin.db());
+        if (serverEngine == test::Engine::PostgreSQL) {
+            QVERIFY(query.prepare(QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                                 "WHERE datname = ? AND pid <> pg_backend_pid()")));
+            query.addBindValue(schema);
+            QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
+            while (query.next())
+                killed += query.value(0).toBool() ? 1 : 0;
+        } else {
+            QVERIFY(query.prepare(QStringLiteral("SELECT ID FROM information_schema.PROCESSLIST "
+                                                 "WHERE DB = ? AND ID <> CONNECTION_ID()")));
+            query.addBindValue(schema);
+            QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
+            QList<qlonglong> ids;
+            while (query.next())
+                ids << query.value(0).toLongLong();
+            for (const qlonglong id : ids) {
+                QSqlQuery kill(admin.db());
+                if (kill.exec(QStringLiteral("KILL CONNECTION %1").arg(id)))
+                    ++killed;
+            }
+        }
+    };
+    const auto result = model::runReEncrypt(target, options, nullptr);
+    QVERIFY(batches >= 3);
+    QVERIFY(killed >= 1);
+    // Either the run stops with an error naming the lost connection, or (if the driver reconnects)
+    // it reports the rows it could not write; it never claims a clean success over a dead link.
+    if (result.has_value()) {
+        QVERIFY(result->failed > 0);
+    } else {
+        QCOMPARE(result.error().kind, model::ErrorKind::Connection);
+        QVERIFY2(!result.error().message.isEmpty(), "empty error message");
+        QVERIFY2(!result.error().message.contains(QLatin1String("mk-test-pw")), qPrintable(result.error().message));
+    }
+    QCOMPARE(mismatch(target, fixture), QString());
+
+    const auto again = model::runReEncrypt(target, {}, nullptr);
+    QVERIFY2(again.has_value(), again ? "" : qPrintable(again.error().message));
+    QCOMPARE(again->failed, 0);
+    const auto third = model::runReEncrypt(target, {}, nullptr);
+    QVERIFY(third.has_value());
+    QCOMPARE(third->changed, 0);
+    QCOMPARE(mismatch(target, fixture), QString());
     QVERIFY2(test::dropServerSchema(serverEngine, schema, &error), qPrintable(error));
 }
 

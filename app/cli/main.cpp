@@ -7,12 +7,20 @@
 #include <QTextStream>
 
 #include <sys/resource.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 int main(int argc, char* argv[])
 {
-    // Secrets are held in memory: never write them to a core dump.
+    // Secrets are held in memory: never write them to a core dump, and (Linux) make the process
+    // non-dumpable, which also keeps other processes of the same user from attaching with ptrace
+    // or reading /proc/<pid>/mem (like ssh-agent and KeePassXC; a debugger must start the program).
     const rlimit noCore{0, 0};
     setrlimit(RLIMIT_CORE, &noCore);
+#ifdef __linux__
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
 
     QCoreApplication app(argc, argv);
     // Quiet by default: informational log lines only when asked for (QT_LOGGING_RULES).

@@ -9,12 +9,26 @@
 #include <QIcon>
 #include <QMessageBox>
 
+#include <sys/resource.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
 #ifndef MK_VERSION
 #define MK_VERSION "0.1.0"
 #endif
 
 int main(int argc, char* argv[])
 {
+    // Before anything holds a secret: no core dumps (RLIMIT_CORE 0/0) and, on Linux, a
+    // non-dumpable process, which other processes of the same user cannot ptrace or read through
+    // /proc/<pid>/mem either (like ssh-agent and KeePassXC; start it under a debugger to debug it).
+    const rlimit noCore{0, 0};
+    setrlimit(RLIMIT_CORE, &noCore);
+#ifdef __linux__
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Mosaicoo"));
     QApplication::setOrganizationDomain(QStringLiteral("mosaicoo.org"));

@@ -7,20 +7,20 @@
 //
 // The list of plaintexts is checked against the demo itself: every value the verify engine
 // decrypts must have the SHA-256 of a listed plaintext, so a new demo secret cannot slip past.
-// Failure messages name the needle by index and kind, never by its content.
+// Failure messages name the needle by index and kind, never by its content. The needles and the
+// demo's plaintexts are shared with the GUI hygiene test (tests/support/hygiene).
+//
+// cliRunsWithoutCoreDumps: a running CLI (waiting for `decrypt` input) has RLIMIT_CORE 0/0 and is
+// not dumpable (no core file, no ptrace or /proc/<pid>/mem by other processes of the user).
 
-#include "crypto/Base64.h"
-#include "crypto/Payload.h"
 #include "model/ops/VerifyJob.h"
 #include "model/store/SecretLocation.h"
+#include "tests/support/hygiene/SecretNeedles.h"
 #include "tests/unit/ops/OpsTestSupport.h"
 
 #include <QCryptographicHash>
 #include <QDirIterator>
 #include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QProcess>
 #include <QSet>
 #include <QSqlDatabase>
@@ -36,55 +36,6 @@ const QByteArray kDefaultKey("SW2YcwTIb9zpOOhoPsMm");
 const QByteArray kNewKey("hygiene#new-key-9f3Qk2Lw"); // '#': the config-change hint path
 const QByteArray kProbe("hygiene-probe-plaintext-5Rt8");
 
-// The plaintexts of model/ops/DemoDatabase.cpp (keep in sync; demoPlaintextsAreComplete checks).
-QList<QByteArray> demoPlaintexts()
-{
-    QList<QByteArray> p{
-        "demo-prom-basic-Xq81", "Bearer demo-loki-token-77a2", "demo-loki-token-77a2",
-        QByteArray("demo-wh-p\xc3\xa4ssw\xc3\xb6rd"), "demo-influx-token-0c9d1e", "demo-es-secret",
-        "demo-key-pem", "demo-billing-pw", "AKIADEMOEXAMPLE", "demo/cloudwatch+secret", "demo-tempo-pw",
-        "ghp_demoTokenNotReal0123456789", "demo-jira-token", "demo-graphite-pw", "demo-oncall-token",
-        "https://hooks.slack.example/services/DEMO", "xoxb-demo-token", "demo-pagerduty-key",
-        "demo-smtp-pw", "-----BEGIN PRIVATE KEY-----\nDEMO-NOT-A-REAL-KEY\n-----END PRIVATE KEY-----\n",
-        "DEMO-NOT-A-REAL-KEY", "demo-github-client-secret", R"({"title":"Incident 42","panels":[]})",
-    };
-    for (const char* login : {"alice", "bob", "carol"}) {
-        p << QByteArray("demo-access-") + login << QByteArray("demo-refresh-") + login;
-    }
-    return p;
-}
-
-// Plaintexts that are in the demo but too generic to search for ("Bearer" token types) or that
-// are compositions of listed ones (the `secrets` table's JSON objects).
-QList<QByteArray> composedPlaintexts()
-{
-    QList<QByteArray> p{"Bearer"};
-    const QList<QList<std::pair<const char*, QByteArray>>> objects{
-        {{"basicAuthPassword", "demo-prom-basic-Xq81"}},
-        {{"httpHeaderValue1", "Bearer demo-loki-token-77a2"}},
-        {{"password", QByteArray("demo-wh-p\xc3\xa4ssw\xc3\xb6rd")}},
-        {{"token", "demo-influx-token-0c9d1e"}},
-        {{"basicAuthPassword", "demo-es-secret"}, {"tlsClientKey", "demo-key-pem"}},
-        {{"password", "demo-billing-pw"}},
-        {{"accessKey", "AKIADEMOEXAMPLE"}, {"secretKey", "demo/cloudwatch+secret"}},
-        {{"basicAuthPassword", "demo-tempo-pw"}},
-        {{"accessToken", "ghp_demoTokenNotReal0123456789"}},
-    };
-    for (const auto& members : objects) {
-        QJsonObject o;
-        for (const auto& [k, v] : members)
-            o.insert(QLatin1String(k), QString::fromUtf8(v));
-        p << QJsonDocument(o).toJson(QJsonDocument::Compact);
-    }
-    return p;
-}
-
-struct Needle
-{
-    QString name; // kind and index only: never the secret itself
-    QByteArray bytes;
-};
-
 struct Run
 {
     QString what;
@@ -92,12 +43,6 @@ struct Run
     QByteArray out;
     QByteArray err;
 };
-
-QByteArray jsonEscaped(const QByteArray& text)
-{
-    QByteArray doc = QJsonDocument(QJsonArray{QString::fromUtf8(text)}).toJson(QJsonDocument::Compact);
-    return doc.mid(2, doc.size() - 4); // ["..."]
-}
 
 } // namespace
 
@@ -109,12 +54,12 @@ private Q_SLOTS:
     void initTestCase();
     void demoPlaintextsAreComplete();
     void everyCommandKeepsSecretsOut();
+    void cliRunsWithoutCoreDumps();
 
 private:
     Run cli(const QString& what, QStringList args, const QByteArray& input = {});
     QString path(const QString& name) const { return m_dir.filePath(name); }
-    QList<QByteArray> dataKeysOf(const QString& dbPath) const;
-    QList<Needle> needles(const QList<QByteArray>& dataKeys) const;
+    test::NeedleSet needles(const QList<QByteArray>& dataKeys) const;
 
     QTemporaryDir m_dir;
     QProcessEnvironment m_env;
@@ -169,65 +114,22 @@ Run TestSecretHygiene::cli(const QString& what, QStringList args, const QByteArr
     return run;
 }
 
-// Unwraps every data key of a database with both secret keys (secretKey.v1 wraps with the
-// payload codec; a wrong key gives CFB garbage that no output contains, which is harmless).
-QList<QByteArray> TestSecretHygiene::dataKeysOf(const QString& dbPath) const
+test::NeedleSet TestSecretHygiene::needles(const QList<QByteArray>& dataKeys) const
 {
-    QList<QByteArray> keys;
-    const QString connection = QStringLiteral("hygiene-") + dbPath;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
-        db.setDatabaseName(dbPath);
-        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
-        if (db.open()) {
-            QSqlQuery q(db);
-            if (q.exec(QStringLiteral("SELECT CAST(encrypted_data AS BLOB) FROM data_keys"))) {
-                while (q.next()) {
-                    const QByteArray wrapped = q.value(0).toByteArray();
-                    for (const QByteArray& secret : {kDefaultKey, kNewKey}) {
-                        auto dek = crypto::decryptPayload(wrapped, secret);
-                        if (dek && !dek->isEmpty())
-                            keys << *dek;
-                    }
-                }
-            }
-        }
-    }
-    QSqlDatabase::removeDatabase(connection);
-    return keys;
-}
-
-QList<Needle> TestSecretHygiene::needles(const QList<QByteArray>& dataKeys) const
-{
-    QList<Needle> list;
-    const QList<QByteArray> plain = demoPlaintexts() + QList<QByteArray>{kProbe};
-    for (qsizetype i = 0; i < plain.size(); ++i) {
-        const QByteArray& p = plain.at(i);
-        list << Needle{QStringLiteral("plaintext #%1").arg(i), p};
-        if (jsonEscaped(p) != p)
-            list << Needle{QStringLiteral("plaintext #%1 (JSON-escaped)").arg(i), jsonEscaped(p)};
-        list << Needle{QStringLiteral("plaintext #%1 (base64)").arg(i), crypto::base64::encodeRaw(p)};
-    }
-    int k = 0;
-    for (const QByteArray& key : {kDefaultKey, kNewKey}) {
-        list << Needle{QStringLiteral("secret key #%1").arg(k), key};
-        list << Needle{QStringLiteral("secret key #%1 (base64)").arg(k), crypto::base64::encodeRaw(key)};
-        ++k;
-    }
-    for (qsizetype i = 0; i < dataKeys.size(); ++i) {
-        const QByteArray& dek = dataKeys.at(i);
-        list << Needle{QStringLiteral("data key #%1 (raw)").arg(i), dek};
-        list << Needle{QStringLiteral("data key #%1 (hex)").arg(i), dek.toHex()};
-        list << Needle{QStringLiteral("data key #%1 (HEX)").arg(i), dek.toHex().toUpper()};
-        list << Needle{QStringLiteral("data key #%1 (base64)").arg(i), crypto::base64::encodeRaw(dek)};
-    }
-    return list;
+    test::NeedleSet set;
+    for (const QByteArray& p : test::demoPlaintexts() + QList<QByteArray>{kProbe})
+        set.addPlaintext(p);
+    for (const QByteArray& key : {kDefaultKey, kNewKey})
+        set.addSecretKey(key);
+    for (const QByteArray& dek : dataKeys)
+        set.addDataKey(dek);
+    return set;
 }
 
 void TestSecretHygiene::demoPlaintextsAreComplete()
 {
     QSet<QByteArray> known;
-    for (const QByteArray& p : demoPlaintexts() + composedPlaintexts())
+    for (const QByteArray& p : test::demoPlaintexts() + test::composedDemoPlaintexts())
         known.insert(QCryptographicHash::hash(p, QCryptographicHash::Sha256));
     model::VerifyOptions options;
     QStringList unknown;
@@ -343,17 +245,12 @@ void TestSecretHygiene::everyCommandKeepsSecretsOut()
     // Every data key that ever existed in one of the databases.
     QList<QByteArray> dataKeys;
     for (const QString& db : {path(S("demo.db")), work, path(S("backup.db"))})
-        dataKeys += dataKeysOf(db);
+        dataKeys += test::dataKeysOf(db, {kDefaultKey, kNewKey});
     QVERIFY(dataKeys.size() >= 3);
-    const QList<Needle> all = needles(dataKeys);
+    const test::NeedleSet all = needles(dataKeys);
 
     QStringList leaks;
-    auto search = [&](const QString& where, const QByteArray& haystack) {
-        for (const Needle& n : all) {
-            if (!n.bytes.isEmpty() && haystack.contains(n.bytes))
-                leaks << n.name + QStringLiteral(" in ") + where;
-        }
-    };
+    auto search = [&](const QString& where, const QByteArray& haystack) { leaks << all.find(where, haystack); };
     for (const Run& run : std::as_const(m_runs)) {
         search(run.what + QStringLiteral(" (stdout)"), run.out);
         search(run.what + QStringLiteral(" (stderr)"), run.err);
@@ -374,7 +271,7 @@ void TestSecretHygiene::everyCommandKeepsSecretsOut()
     QVERIFY(files >= 4); // demo.db, work.db, backup.db, backup.json, ...
     qInfo("searched %lld outputs of %lld commands and %d files for %lld needles",
           static_cast<long long>(2 * m_runs.size()), static_cast<long long>(m_runs.size()), files,
-          static_cast<long long>(all.size()));
+          static_cast<long long>(all.needles().size()));
     QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join(QStringLiteral("\n"))));
 
     // Backups and exports are owner-only.
@@ -383,6 +280,25 @@ void TestSecretHygiene::everyCommandKeepsSecretsOut()
         QVERIFY2(perms != QFile::Permissions() && !(perms & (QFile::ReadGroup | QFile::ReadOther)),
                  name);
     }
+}
+
+// A running CLI, read from the outside: core dumps off (RLIMIT_CORE 0/0) and not dumpable. The
+// same probe on `cat` (which does neither) must see a core limit and a dumpable process, so the
+// check can tell the two apart on this machine.
+void TestSecretHygiene::cliRunsWithoutCoreDumps()
+{
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("PATH"), qEnvironmentVariable("PATH"));
+    env.insert(QStringLiteral("HOME"), QStringLiteral("/nonexistent"));
+    env.insert(QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8"));
+    // stdin stays open: `cat` and `decrypt` wait for input.
+    const test::ProbeOutcome control = test::probeProcessHardening(QStringLiteral("cat"), {}, env, false);
+    if (control.skip)
+        QSKIP(qPrintable(control.message));
+    QVERIFY2(control.message.isEmpty(), qPrintable(control.message));
+    const test::ProbeOutcome cli =
+        test::probeProcessHardening(qEnvironmentVariable("MK_CLI"), {QStringLiteral("decrypt")}, env, true);
+    QVERIFY2(cli.message.isEmpty(), qPrintable(cli.message));
 }
 
 QTEST_GUILESS_MAIN(TestSecretHygiene)

@@ -43,6 +43,7 @@ RewrapDataKeysWizard::RewrapDataKeysWizard(Mode mode,
 
 RewrapDataKeysWizard::~RewrapDataKeysWizard()
 {
+    m_options->cancelAndWait(); // a provider check or key creation in the token
     m_runKey.fill('\0');
 }
 

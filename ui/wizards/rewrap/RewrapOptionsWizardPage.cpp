@@ -1,6 +1,9 @@
 #include "ui/wizards/rewrap/RewrapOptionsWizardPage.h"
 
+#include "model/ActivityEntry.h"
 #include "model/config/SecretKeySource.h"
+#include "model/items/StatusIcons.h"
+#include "ui/common/Prompter.h"
 #include "ui/wizards/common/FileChooser.h"
 #include "ui/wizards/common/OperationWizard.h"
 #include "ui/wizards/common/WizardWidgets.h"
@@ -10,6 +13,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -22,6 +26,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QTextDocumentFragment>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -57,6 +62,14 @@ RewrapOptionsWizardPage::RewrapOptionsWizardPage(OperationWizard* wizard)
     , m_save(new QPushButton(tr("&Save to file…"), m_keyBox))
     , m_saved(makeWrappedLabel(m_keyBox, "savedKeyLabel"))
     , m_stored(new QCheckBox(m_keyBox))
+    , m_healthPanel(new QWidget(m_providerBox))
+    , m_healthIcon(new QLabel(m_healthPanel))
+    , m_healthText(makeWrappedLabel(m_healthPanel, "providerHealthLabel"))
+    , m_healthDetail(makeWrappedLabel(m_healthPanel, "providerHealthDetailLabel"))
+    , m_createError(makeWrappedLabel(m_healthPanel, "createKeyErrorLabel"))
+    , m_createKey(new QPushButton(tr("Create AES-256 &key in token…"), m_healthPanel))
+    , m_recheck(new QPushButton(tr("Check &again"), m_healthPanel))
+    , m_healthBusy(new QProgressBar(m_healthPanel))
 {
     m_providerBox->setObjectName(QStringLiteral("providerGroup"));
     m_provider->setObjectName(QStringLiteral("providerCombo"));
@@ -77,6 +90,54 @@ RewrapOptionsWizardPage::RewrapOptionsWizardPage(OperationWizard* wizard)
     auto* providerLayout = new QVBoxLayout(m_providerBox);
     providerLayout->addWidget(m_provider);
     providerLayout->addWidget(providerHint);
+
+    // Health of a provider other than secretKey.v1 (pkcs11.<name>), checked on a worker thread.
+    m_healthPanel->setObjectName(QStringLiteral("providerHealthPanel"));
+    m_healthIcon->setObjectName(QStringLiteral("providerHealthIcon"));
+    m_healthIcon->setFixedSize(20, 20);
+    m_healthText->setTextFormat(Qt::RichText);
+    m_healthDetail->setTextFormat(Qt::PlainText);
+    m_healthDetail->setTextInteractionFlags(
+        Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_healthDetail->setAccessibleName(tr("Technical detail of the provider check"));
+    QFont detailFont = m_healthDetail->font();
+    detailFont.setPointSizeF(detailFont.pointSizeF() * 0.9);
+    m_healthDetail->setFont(detailFont);
+    m_createError->setTextFormat(Qt::PlainText);
+    m_createError->setTextInteractionFlags(
+        Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_createError->setAccessibleName(tr("Why creating the key failed"));
+    m_createKey->setObjectName(QStringLiteral("createKeyButton"));
+    m_createKey->setAccessibleName(tr("Create the AES-256 key in the token"));
+    m_createKey->setAutoDefault(false);
+    m_recheck->setObjectName(QStringLiteral("recheckProviderButton"));
+    m_recheck->setAccessibleName(tr("Check the provider again"));
+    m_recheck->setAutoDefault(false);
+    m_healthBusy->setObjectName(QStringLiteral("providerHealthProgressBar"));
+    m_healthBusy->setAccessibleName(tr("Provider check in progress"));
+    m_healthBusy->setRange(0, 0);
+    m_healthBusy->setTextVisible(false);
+    m_healthBusy->setMaximumWidth(160);
+    m_healthBusy->setMaximumHeight(12);
+    auto* healthGrid = new QGridLayout(m_healthPanel);
+    healthGrid->setContentsMargins(0, 6, 0, 0);
+    healthGrid->setHorizontalSpacing(8);
+    healthGrid->setVerticalSpacing(6);
+    healthGrid->addWidget(m_healthIcon, 0, 0, Qt::AlignTop);
+    healthGrid->addWidget(m_healthText, 0, 1);
+    healthGrid->addWidget(m_healthDetail, 1, 1);
+    healthGrid->addWidget(m_createError, 2, 1);
+    auto* healthButtons = new QHBoxLayout;
+    healthButtons->setSpacing(8);
+    healthButtons->addWidget(m_createKey);
+    healthButtons->addWidget(m_recheck);
+    healthButtons->addWidget(m_healthBusy);
+    healthButtons->addStretch(1);
+    healthGrid->addLayout(healthButtons, 3, 1);
+    healthGrid->setColumnStretch(1, 1);
+    providerLayout->addWidget(m_healthPanel);
+    m_healthPanel->hide();
+    m_createError->hide();
 
     m_keyBox->setObjectName(QStringLiteral("newKeyGroup"));
     m_newKey->setObjectName(QStringLiteral("newKeyEdit"));
@@ -152,12 +213,21 @@ RewrapOptionsWizardPage::RewrapOptionsWizardPage(OperationWizard* wizard)
         QApplication::clipboard()->setText(m_generated->text());
         m_copy->setText(tr("Copied"));
     });
+    connect(
+        m_provider, &QComboBox::currentIndexChanged, this, &RewrapOptionsWizardPage::refreshHealth);
+    connect(m_createKey, &QPushButton::clicked, this, &RewrapOptionsWizardPage::createKey);
+    connect(m_recheck, &QPushButton::clicked, this, &RewrapOptionsWizardPage::recheck);
+    connect(&m_probeWatcher, &QFutureWatcherBase::finished, this,
+        &RewrapOptionsWizardPage::onProbeFinished);
+    connect(&m_createWatcher, &QFutureWatcherBase::finished, this,
+        &RewrapOptionsWizardPage::onCreateFinished);
     hideGenerated();
     updateKeyState();
 }
 
 RewrapOptionsWizardPage::~RewrapOptionsWizardPage()
 {
+    cancelAndWait();
     m_generated->clear();
     m_newKey->clear();
     m_repeatKey->clear();
@@ -178,6 +248,8 @@ void RewrapOptionsWizardPage::initializePage()
     m_keyBox->setVisible(change);
     if (change)
         m_newKey->setFocus(Qt::OtherFocusReason);
+    else
+        refreshHealth();
     updateKeyState();
 }
 
@@ -340,8 +412,16 @@ void RewrapOptionsWizardPage::saveToFile()
 
 bool RewrapOptionsWizardPage::isComplete() const
 {
-    if (!isChangeKeyMode())
-        return true;
+    if (!isChangeKeyMode()) {
+        // Only a provider that is ready now: a run with an unusable one would only fail.
+        if (m_createWatcher.isRunning())
+            return false;
+        const QString id = targetProviderId();
+        if (!model::providerHealthNeedsDevice(id))
+            return true;
+        const auto it = m_health.constFind(id);
+        return it != m_health.cend() && it->isReady();
+    }
     return keyProblem().isEmpty() && (!m_savedFile.isEmpty() || m_stored->isChecked());
 }
 
@@ -356,8 +436,246 @@ QStringList RewrapOptionsWizardPage::summary() const
                                         : tr("New key: saved to %1").arg(m_savedFile));
     } else {
         lines << tr("Target provider: %1").arg(m_provider->currentText());
+        if (const auto health = providerHealth(); health && health->pkcs11 && health->isReady())
+            lines << tr("Checked: module loaded, token %1 found, PIN accepted, key “%2” present")
+                         .arg(tokenRef(*health), health->keyLabel);
     }
     return lines;
+}
+
+// ---- target provider health ---------------------------------------------------------------------
+
+QString RewrapOptionsWizardPage::targetProviderId() const
+{
+    return model::targetProviderId(
+        operationWizard()->target(), m_provider->currentData().toString());
+}
+
+std::optional<model::ProviderHealth> RewrapOptionsWizardPage::providerHealth() const
+{
+    const auto it = m_health.constFind(targetProviderId());
+    if (it == m_health.cend())
+        return std::nullopt;
+    return *it;
+}
+
+void RewrapOptionsWizardPage::cancelAndWait()
+{
+    // Neither job can stop inside the token: wait for the call to return.
+    m_probeWatcher.waitForFinished();
+    m_createWatcher.waitForFinished();
+}
+
+void RewrapOptionsWizardPage::refreshHealth()
+{
+    if (isChangeKeyMode())
+        return;
+    const QString id = targetProviderId();
+    if (model::providerHealthNeedsDevice(id) && !m_health.contains(id)
+        && !m_createWatcher.isRunning())
+        startProbe(id);
+    updateHealthView();
+    emit completeChanged();
+}
+
+void RewrapOptionsWizardPage::startProbe(const QString& providerId)
+{
+    if (m_probeWatcher.isRunning())
+        return; // onProbeFinished checks the provider chosen by then
+    m_probingId = providerId;
+    const model::Target target = operationWizard()->target();
+    m_probeWatcher.setFuture(startWizardJob<model::ProviderHealth>(
+        operationWizard()->pool(),
+        [target, providerId](
+            model::JobContext*) { return model::checkProviderHealth(target, providerId); },
+        makeStopFlag()));
+}
+
+void RewrapOptionsWizardPage::onProbeFinished()
+{
+    const QString id = m_probingId;
+    m_probingId.clear();
+    if (m_probeWatcher.future().resultCount() > 0)
+        m_health.insert(id, m_probeWatcher.result());
+    refreshHealth(); // the user may have chosen another provider meanwhile
+    emit providerChecked(id);
+}
+
+void RewrapOptionsWizardPage::recheck()
+{
+    const QString id = targetProviderId();
+    if (m_probeWatcher.isRunning() || m_createWatcher.isRunning())
+        return;
+    m_health.remove(id);
+    if (m_createErrorId == id)
+        m_createErrorId.clear();
+    refreshHealth();
+}
+
+void RewrapOptionsWizardPage::createKey()
+{
+    const QString id = targetProviderId();
+    const auto it = m_health.constFind(id);
+    if (it == m_health.cend() || !it->canCreateKey() || m_createWatcher.isRunning())
+        return;
+    const model::ProviderHealth health = *it;
+    const bool confirmed = operationWizard()->prompter().confirm(this,
+        tr("Create a key in the token"),
+        tr("Create a new AES-256 key labelled “%1” in the token %2 (PKCS#11 module %3) for %4?\n\n"
+           "The token generates the key as non-extractable and sensitive: it never leaves the "
+           "token "
+           "and cannot be exported. Data keys wrapped with it can only be unwrapped while this "
+           "token "
+           "(or a backup of it made with the token's own tools) is available.")
+            .arg(health.keyLabel, tokenRef(health), health.modulePath, id),
+        tr("Create key"));
+    if (!confirmed)
+        return;
+    m_createErrorId.clear();
+    m_creatingId = id;
+    const model::Target target = operationWizard()->target();
+    m_createWatcher.setFuture(startWizardJob<model::Result<void>>(
+        operationWizard()->pool(),
+        [target, id](model::JobContext*) { return model::createProviderKey(target, id); },
+        makeStopFlag()));
+    updateHealthView();
+    emit completeChanged();
+}
+
+void RewrapOptionsWizardPage::onCreateFinished()
+{
+    const QString id = m_creatingId;
+    m_creatingId.clear();
+    const auto health = m_health.value(id);
+    model::ActivityEntry entry;
+    entry.when = QDateTime::currentDateTimeUtc();
+    entry.operation = QStringLiteral("create-hsm-key");
+    entry.database = operationWizard()->databaseName();
+    entry.detail = QStringLiteral("%1: AES-256 key '%2' in %3")
+                       .arg(id, health.keyLabel,
+                           health.tokenLabel.isEmpty()
+                               ? QStringLiteral("slot #%1").arg(health.slot.value_or(0))
+                               : QStringLiteral("token '%1'").arg(health.tokenLabel));
+    bool ok = false;
+    if (m_createWatcher.future().resultCount() == 0) {
+        m_createErrorId = id;
+        m_createError->setText(tr("Creating the key was interrupted."));
+        entry.outcome = QStringLiteral("failed");
+    } else if (const model::Result<void> result = m_createWatcher.result(); !result) {
+        m_createErrorId = id;
+        m_createError->setText(tr("Creating the key failed: %1").arg(result.error().message));
+        entry.outcome = result.error().kind == model::ErrorKind::Refused ? QStringLiteral("refused")
+                                                                         : QStringLiteral("failed");
+        entry.detail += QStringLiteral("; ") + result.error().message;
+    } else {
+        ok = true;
+        entry.outcome = QStringLiteral("ok");
+    }
+    emit operationWizard()->activity(entry);
+    m_health.remove(id); // check again: the key should be there now
+    refreshHealth();
+    emit keyCreationFinished(ok);
+}
+
+QString RewrapOptionsWizardPage::tokenRef(const model::ProviderHealth& health) const
+{
+    // Follows "the token": “label”, or "in slot #n".
+    if (!health.tokenLabel.isEmpty())
+        return tr("“%1”").arg(health.tokenLabel);
+    return tr("in slot #%1").arg(health.slot.value_or(0));
+}
+
+QString RewrapOptionsWizardPage::healthText(const model::ProviderHealth& health) const
+{
+    using State = model::ProviderHealth::State;
+    const QString id = health.providerId.toHtmlEscaped();
+    const QString section = QStringLiteral("<tt>[security.encryption.%1]</tt>").arg(id);
+    const QString token = tokenRef(health).toHtmlEscaped();
+    const QString key = health.keyLabel.toHtmlEscaped();
+    switch (health.state) {
+    case State::Ready:
+        if (!health.pkcs11)
+            return tr("<b>%1 is ready.</b>").arg(id);
+        return tr("<b>%1 is ready.</b> The module loads, the token %2 is present, the PIN is "
+                  "accepted and the "
+                  "AES-256 key “%3” is in the token.")
+            .arg(id, token, key);
+    case State::KeyMissing:
+        return tr("<b>The key “%1” is not in the token %2.</b> The module loads and the PIN is "
+                  "accepted, but "
+                  "the token has no AES-256 key with this label. Create it here, or set "
+                  "<tt>key_label</tt> in %3 to an existing key.")
+            .arg(key, token, section);
+    case State::LoginFailed:
+        return tr("<b>The token %1 refused the PIN.</b> Check <tt>pin</tt> in %2 (the PIN is never "
+                  "shown). "
+                  "Each check tries it once: tokens lock the PIN after a few wrong tries.")
+            .arg(token, section);
+    case State::TokenNotFound:
+        return tr("<b>The token %1 was not found.</b> Is it connected? Check <tt>token_label</tt> "
+                  "(or <tt>slot</tt>) in %2.")
+            .arg(token, section);
+    case State::ModuleFailed:
+        return tr("<b>The PKCS#11 module of %1 does not load.</b> Check <tt>module</tt> in %2.")
+            .arg(id, section);
+    case State::KeyUnusable:
+        return tr(
+            "<b>The key “%1” in the token %2 cannot be a key-encryption key.</b> It must be one "
+            "non-extractable, sensitive AES-256 key that may encrypt and decrypt.")
+            .arg(key, token);
+    case State::NotConfigured:
+        return tr("<b>%1 cannot be used with this configuration.</b>").arg(id);
+    case State::Unavailable:
+        break;
+    }
+    return tr("<b>%1 is not available right now.</b>").arg(id);
+}
+
+void RewrapOptionsWizardPage::updateHealthView()
+{
+    using model::StatusIcons;
+    const QString id = targetProviderId();
+    const bool creating = m_createWatcher.isRunning();
+    m_provider->setEnabled(!creating);
+    if (isChangeKeyMode() || !model::providerHealthNeedsDevice(id)) {
+        m_healthPanel->hide();
+        return;
+    }
+    m_healthPanel->show();
+    const auto it = m_health.constFind(id);
+    const bool checking = !creating && it == m_health.cend();
+    m_healthBusy->setVisible(creating || checking);
+    m_recheck->setEnabled(!creating && !checking);
+    m_createError->setVisible(m_createErrorId == id && !creating);
+    QString text;
+    QString detail;
+    StatusIcons::Kind icon = StatusIcons::Kind::NotChecked;
+    bool canCreate = false;
+    if (creating) {
+        const auto creatingHealth = m_health.value(m_creatingId);
+        text = tr("Creating the AES-256 key “%1” in the token %2…")
+                   .arg(creatingHealth.keyLabel.toHtmlEscaped(),
+                       tokenRef(creatingHealth).toHtmlEscaped());
+        canCreate = true; // stays visible, disabled, while it runs
+    } else if (checking) {
+        text = tr("Checking %1: loading the module, finding the token, logging in, looking for the "
+                  "key…")
+                   .arg(id.toHtmlEscaped());
+    } else {
+        text = healthText(*it);
+        detail = it->detail;
+        canCreate = it->canCreateKey();
+        icon = it->isReady()     ? StatusIcons::Kind::Ok
+            : it->canCreateKey() ? StatusIcons::Kind::Warning
+                                 : StatusIcons::Kind::Failed;
+    }
+    m_healthIcon->setPixmap(StatusIcons::icon(icon).pixmap(20, 20));
+    m_healthText->setText(text);
+    m_healthText->setAccessibleName(QTextDocumentFragment::fromHtml(text).toPlainText());
+    m_healthDetail->setText(detail);
+    m_healthDetail->setVisible(!detail.isEmpty());
+    m_createKey->setVisible(canCreate);
+    m_createKey->setEnabled(canCreate && !creating);
 }
 
 } // namespace mk::ui

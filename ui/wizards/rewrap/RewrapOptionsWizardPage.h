@@ -1,8 +1,14 @@
 #pragma once
 
+#include "model/ModelError.h"
+#include "model/ops/ProviderSetup.h"
 #include "ui/wizards/common/OptionsWizardPage.h"
 
 #include <QByteArray>
+#include <QFutureWatcher>
+#include <QHash>
+
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -14,7 +20,12 @@ class QPushButton;
 
 namespace mk::ui {
 
-// Options of re-encrypt-data-keys. Re-wrap mode: the target KEK provider from the configuration.
+// Options of re-encrypt-data-keys. Re-wrap mode: the target KEK provider from the configuration;
+// a provider other than secretKey.v1 (pkcs11.<name>) is checked on a worker thread (module, token,
+// PIN, key) and Next stays disabled until it is ready. When only its AES key is missing, "Create
+// AES-256 key in token…" creates it (after a confirmation naming token and label, on a worker
+// thread) and checks again. Results are kept per provider, so switching back and forth does not
+// log in again (tokens lock a PIN after a few wrong tries); "Check again" forgets one.
 // Change-secret-key mode: the new key typed twice or generated (cryptographically random, shown
 // once with a copy button), its strength, and "Save to file…" (mode 0600, a file the administrator
 // chooses). The key stays in memory: never logged, never in QSettings or the activity log.
@@ -40,7 +51,28 @@ public:
     static int strengthBits(const QString& key);
     static QString generateKey();
 
+    // Re-wrap mode: the provider the run wraps with (normalised), its last check (nullopt while
+    // unchecked), whether a check or a key creation is running.
+    QString targetProviderId() const;
+    std::optional<model::ProviderHealth> providerHealth() const;
+    bool isCheckingProvider() const { return m_probeWatcher.isRunning(); }
+    bool isCreatingKey() const { return m_createWatcher.isRunning(); }
+    void cancelAndWait();
+
+signals:
+    void providerChecked(const QString& providerId);
+    void keyCreationFinished(bool ok);
+
 private:
+    void refreshHealth();
+    void startProbe(const QString& providerId);
+    void onProbeFinished();
+    void recheck();
+    void createKey();
+    void onCreateFinished();
+    void updateHealthView();
+    QString tokenRef(const model::ProviderHealth& health) const;
+    QString healthText(const model::ProviderHealth& health) const;
     void updateKeyState();
     void generate();
     void saveToFile();
@@ -63,6 +95,21 @@ private:
     QCheckBox* m_stored;
     QString m_savedFile;
     QByteArray m_savedKeyDigest;
+
+    QWidget* m_healthPanel;
+    QLabel* m_healthIcon;
+    QLabel* m_healthText;
+    QLabel* m_healthDetail;
+    QLabel* m_createError;
+    QPushButton* m_createKey;
+    QPushButton* m_recheck;
+    QProgressBar* m_healthBusy;
+    QHash<QString, model::ProviderHealth> m_health; // by normalised provider id
+    QFutureWatcher<model::ProviderHealth> m_probeWatcher;
+    QString m_probingId;
+    QFutureWatcher<model::Result<void>> m_createWatcher;
+    QString m_creatingId;
+    QString m_createErrorId;
 };
 
 } // namespace mk::ui

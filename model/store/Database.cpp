@@ -313,6 +313,16 @@ QString Database::connectionName() const
 Result<void> Database::begin()
 {
     QSqlDatabase db = d->db();
+    if (d->spec.driver == ConnectionSpec::Driver::Sqlite && !d->spec.readOnly) {
+        // Take SQLite's write lock at BEGIN, while the busy timeout still applies. In a deferred
+        // transaction that has read, a write that meets another process's lock gets SQLITE_BUSY at
+        // once (SQLite skips the busy handler to avoid a deadlock), so every batch written while
+        // a server writes would fail with "database is locked".
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("BEGIN IMMEDIATE")))
+            return std::unexpected(SqlSupport::queryError(d->spec.driver, q.lastError(), QStringLiteral("begin")));
+        return {};
+    }
     if (!db.transaction())
         return std::unexpected(SqlSupport::queryError(d->spec.driver, db.lastError(), QStringLiteral("begin")));
     return {};

@@ -472,6 +472,8 @@ void CliApp::printSummary(const model::OperationResult& r)
               << " failed";
         if (r.conflicts > 0)
             m_out << " (" << r.conflicts << " conflicts)";
+        if (r.rereads > 0)
+            m_out << " (" << r.rereads << " rows changed meanwhile were read again)";
         m_out << " (" << r.durationMs << " ms, " << model::effectiveJobs(m_args.jobs) << " jobs)\n";
         if (r.preflight.keyCheck.sampled > 0)
             m_out << "  key check: " << r.preflight.keyCheck.detail << "\n";

@@ -190,6 +190,7 @@ QJsonObject operationToJson(const OperationResult& result)
         {QStringLiteral("blocked"), result.blocked},
         {QStringLiteral("failed"), result.failed},
         {QStringLiteral("conflicts"), result.conflicts},
+        {QStringLiteral("rereads"), result.rereads},
         {QStringLiteral("cellsWritten"), result.cellsWritten},
         {QStringLiteral("failures"), failuresToJson(result.failures)},
         {QStringLiteral("dataKeysCreated"), stringsToJson(result.dataKeysCreated)},

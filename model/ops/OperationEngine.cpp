@@ -4,6 +4,7 @@
 #include "crypto/Envelope.h"
 #include "crypto/Kdf.h"
 #include "crypto/Payload.h"
+#include "crypto/SecretsDecrypter.h"
 #include "model/ModelLog.h"
 #include "model/ops/KeyRing.h"
 #include "model/ops/OpenedDatabase.h"
@@ -11,14 +12,19 @@
 #include "model/ops/ValueDecrypter.h"
 #include "model/store/Cell.h"
 #include "model/store/CellExpansion.h"
+#include "model/store/DataKeyRow.h"
 #include "model/store/SecretLocation.h"
 
 #include <QDate>
 #include <QDateTime>
+#include <QMutex>
+#include <QMutexLocker>
+#include <QThread>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 
 namespace mk::model::engine {
@@ -32,6 +38,11 @@ namespace {
 
 constexpr int kSamplesPerGroup = 4;
 constexpr int kMaxSamples = 64;
+// Rounds of re-reading the rows of a batch that changed under the operation; what still changes
+// after them is reported as conflicts.
+constexpr int kMaxRereadRounds = 5;
+// Attempts at writing one batch while SQLite stays locked past its busy timeout.
+constexpr int kLockedAttempts = 4;
 
 ValueFailure failureFor(const ValueRecord& record, FailureReason reason, const QString& detail = {})
 {
@@ -151,12 +162,116 @@ const BatchEncrypter* findEncrypter(const Encrypters& encrypters, const ValueSpe
     return nullptr;
 }
 
+// The data keys of the ring plus those created after it was loaded (by a server writing at the
+// same time: the first key of a new day's label, a rotation by another instance). data_keys is
+// read again when a value names an id not seen yet, and such keys are unwrapped with the ring's
+// providers. refresh() runs on the job's thread between the parallel phases; dataKey() is
+// thread-safe.
+class LateKeys final : public crypto::DataKeyLookup
+{
+public:
+    explicit LateKeys(const KeyRing& ring)
+        : m_ring(ring)
+        , m_known(ring.ids())
+    {
+    }
+
+    const QSet<QString>& knownIds() const { return m_known; }
+    const QStringList& loaded() const { return m_loaded; }
+
+    // Reads data_keys again when `ids` holds an id not searched for yet; true if keys arrived.
+    bool refresh(store::Database& db, const QSet<QString>& ids)
+    {
+        bool unseen = false;
+        for (const QString& id : ids) {
+            if (!m_known.contains(id) && !m_searched.contains(id)) {
+                m_searched.insert(id);
+                unseen = true;
+            }
+        }
+        if (!unseen)
+            return false;
+        auto rows = store::loadDataKeys(db);
+        if (!rows) {
+            qCWarning(lcModel).noquote() << "reloading data keys failed:" << rows.error().detail;
+            return false;
+        }
+        bool added = false;
+        for (const store::DataKeyRow& row : std::as_const(*rows)) {
+            if (m_known.contains(row.id))
+                continue;
+            m_known.insert(row.id);
+            m_rows.insert(row.id, row);
+            m_loaded << row.id;
+            added = true;
+            qCInfo(lcModel).noquote() << "data key" << row.id << "was created during the run; loaded";
+        }
+        return added;
+    }
+
+    crypto::Result<crypto::SecretBytes> dataKey(const QByteArray& keyId) const override
+    {
+        const QString id = QString::fromUtf8(keyId);
+        const auto row = m_rows.constFind(id);
+        if (row == m_rows.cend())
+            return m_ring.dataKey(keyId);
+        {
+            QMutexLocker lock(&m_mutex);
+            const auto cached = m_cache.find(id);
+            if (cached != m_cache.end())
+                return cached->second.clone();
+        }
+        const crypto::KekProvider* kek = m_ring.provider(row->provider);
+        if (!kek)
+            return crypto::fail(crypto::ErrorCode::ProviderUnavailable,
+                                QStringLiteral("provider %1 of data key %2 is not configured").arg(row->provider, id));
+        auto unwrapped = kek->unwrap(QByteArrayView(row->encryptedData));
+        if (!unwrapped)
+            return crypto::fail(unwrapped.error().code == crypto::ErrorCode::ProviderUnavailable
+                                    ? crypto::ErrorCode::ProviderUnavailable
+                                    : crypto::ErrorCode::DataKeyUnwrapFailed,
+                                unwrapped.error().detail);
+        QMutexLocker lock(&m_mutex);
+        m_cache.insert_or_assign(id, unwrapped->clone());
+        return std::move(*unwrapped);
+    }
+
+private:
+    const KeyRing& m_ring;
+    QSet<QString> m_known;
+    QSet<QString> m_searched;
+    QHash<QString, store::DataKeyRow> m_rows;
+    QStringList m_loaded;
+    mutable QMutex m_mutex;
+    mutable std::map<QString, crypto::SecretBytes> m_cache;
+};
+
+// decryptValue() that also knows the late keys.
+std::expected<QByteArray, DecryptFailure> decryptRecord(const ValueRecord& record,
+                                                        const KeyRing& ring,
+                                                        const LateKeys& keys)
+{
+    if (record.problem)
+        return std::unexpected(DecryptFailure{*record.problem, {}});
+    auto plaintext = crypto::decryptSecret(QByteArrayView(record.payload), ring.secretKey(), keys);
+    if (!plaintext)
+        return std::unexpected(DecryptFailure{reasonForCryptoError(static_cast<int>(plaintext.error().code)),
+                                              plaintext.error().detail});
+    if (!isPlausiblePlaintext(store::secretLocations().at(record.locationIndex), QByteArrayView(*plaintext))) {
+        wipe(*plaintext);
+        return std::unexpected(DecryptFailure{FailureReason::ImplausiblePlaintext,
+                                              QStringLiteral("plaintext is not valid UTF-8 text")});
+    }
+    return std::move(*plaintext);
+}
+
 struct CellWork
 {
     int locationIndex = -1;
     store::Cell cell;
     QList<ValueRecord> records;
     QList<std::optional<ValueSpec>> specs;
+    qsizetype firstValue = 0; // records before it are container problems (bad JSON / base64)
 };
 
 struct CellOutcome
@@ -194,72 +309,85 @@ bool spliceIsExact(const store::SecretLocation& location,
     return true;
 }
 
-CellOutcome processCell(const CellWork& work, const KeyRing& ring, const Encrypters& encrypters, bool partial)
+CellOutcome processCell(const CellWork& work,
+                        const KeyRing& ring,
+                        const LateKeys& keys,
+                        const Encrypters& encrypters,
+                        bool partial)
 {
     CellOutcome out;
     const store::SecretLocation& location = store::secretLocations().at(work.locationIndex);
     QList<std::pair<QString, QByteArray>> replacements;
+    QStringList changed;
     bool cellFailed = false;
     for (qsizetype i = 0; i < work.records.size(); ++i) {
         const ValueRecord& record = work.records.at(i);
         const std::optional<ValueSpec>& spec = work.specs.at(i);
         ++out.values;
+        QByteArray next = record.payload;
         if (record.format == ValueFormat::Malformed) {
             out.failures << failureFor(record, record.problem.value_or(FailureReason::Other));
             cellFailed = true;
-            continue;
-        }
-        if (!spec) {
+        } else if (!spec) {
             ++out.skipped;
-            continue;
-        }
-        auto plaintext = decryptValue(record, ring);
-        if (!plaintext) {
+        } else if (auto plaintext = decryptRecord(record, ring, keys); !plaintext) {
             out.failures << failureFor(record, plaintext.error().reason, plaintext.error().detail);
             cellFailed = true;
-            continue;
-        }
-        const BatchEncrypter* encrypter = findEncrypter(encrypters, *spec);
-        crypto::Result<QByteArray> payload = encrypter
-                                                 ? encrypter->encrypt(*plaintext)
-                                                 : crypto::fail(crypto::ErrorCode::Internal,
-                                                                QStringLiteral("no encrypter"));
-        if (!payload) {
-            out.failures << failureFor(record, FailureReason::Other,
-                                       QStringLiteral("encryption failed: %1").arg(payload.error().detail));
-            cellFailed = true;
-        } else if (!encrypter->roundTrips(*payload, *plaintext)) {
-            out.failures << failureFor(record, FailureReason::Other,
-                                       QStringLiteral("the new ciphertext did not decrypt to the "
-                                                      "original plaintext; nothing written"));
-            cellFailed = true;
         } else {
-            replacements.append({record.field, *payload});
+            const BatchEncrypter* encrypter = findEncrypter(encrypters, *spec);
+            crypto::Result<QByteArray> payload = encrypter
+                                                     ? encrypter->encrypt(*plaintext)
+                                                     : crypto::fail(crypto::ErrorCode::Internal,
+                                                                    QStringLiteral("no encrypter"));
+            if (!payload) {
+                out.failures << failureFor(record, FailureReason::Other,
+                                           QStringLiteral("encryption failed: %1").arg(payload.error().detail));
+                cellFailed = true;
+            } else if (!encrypter->roundTrips(*payload, *plaintext)) {
+                out.failures << failureFor(record, FailureReason::Other,
+                                           QStringLiteral("the new ciphertext did not decrypt to the "
+                                                          "original plaintext; nothing written"));
+                cellFailed = true;
+            } else {
+                next = *payload;
+                changed << record.field;
+            }
+            wipe(*plaintext);
         }
-        wipe(*plaintext);
+        if (i >= work.firstValue && next != record.payload)
+            replacements.append({record.field, next});
     }
-    if (cellFailed && !(partial && !replacements.isEmpty())) {
+    if (cellFailed && !(partial && !changed.isEmpty())) {
         // One bad value fails the whole cell (upstream semantics); the good ones stay as they are.
-        out.blocked = replacements.size();
-        out.skipped += replacements.size();
+        out.blocked = changed.size();
+        out.skipped += changed.size();
         return out;
     }
-    if (replacements.isEmpty())
+    if (changed.isEmpty())
         return out;
     QByteArray newRaw = store::replaceValues(location, work.cell.raw, replacements);
     if (!spliceIsExact(location, work.cell.raw, newRaw, replacements)) {
         ValueRecord first = work.records.first();
         out.failures << failureFor(first, FailureReason::Other,
                                    QStringLiteral("write-back check of the cell failed; nothing written"));
-        out.skipped += replacements.size() - 1;
-        out.blocked = replacements.size() - 1;
+        out.skipped += changed.size() - 1;
+        out.blocked = changed.size() - 1;
         return out;
     }
     out.write = true;
     out.newRaw = std::move(newRaw);
-    for (const auto& r : replacements)
-        out.changedFields << r.first;
+    out.changedFields = changed;
     return out;
+}
+
+// Adds one final cell outcome to the counts.
+void account(OperationResult& result, const CellOutcome& outcome)
+{
+    result.processed += outcome.values;
+    result.skipped += outcome.skipped;
+    result.blocked += outcome.blocked;
+    result.failed += outcome.failures.size();
+    result.failures << outcome.failures;
 }
 
 } // namespace
@@ -519,9 +647,10 @@ Result<void> rewriteCells(OpenedDatabase& opened,
                           OperationResult& result)
 {
     const QList<store::SecretLocation>& catalog = store::secretLocations();
-    const QSet<QString> knownIds = ring.ids();
+    LateKeys keys(ring);
     const int batchSize = qMax(1, options.batchSize);
     const QString updatedUtc = nowUtcText();
+    const QString where = opened.db.spec().displayName();
 
     qint64 totalRows = 0;
     for (const int index : plan.locations) {
@@ -537,6 +666,39 @@ Result<void> rewriteCells(OpenedDatabase& opened,
         const store::SecretLocation& location = catalog.at(index);
         if (!opened.schema.hasColumn(location.table, location.column))
             continue;
+
+        // The work for a list of cells; a value under a data key created since the run began
+        // (a server writing meanwhile) makes data_keys be read again.
+        const auto worksFor = [&](const QList<store::Cell>& cells) {
+            QList<CellWork> works;
+            for (int pass = 0; pass < 2; ++pass) {
+                works.clear();
+                QSet<QString> unknownIds;
+                for (const store::Cell& cell : cells) {
+                    const store::CellExpansion expansion = store::expandCell(location, cell.raw, cell.isNull);
+                    if (expansion.empty)
+                        continue;
+                    CellWork work;
+                    work.locationIndex = index;
+                    work.cell = cell;
+                    work.records = recordsOfCell(index, cell, expansion, keys.knownIds());
+                    work.firstValue = expansion.problems.size();
+                    for (const ValueRecord& record : std::as_const(work.records)) {
+                        std::optional<ValueSpec> spec;
+                        if (record.format != ValueFormat::Malformed)
+                            spec = plan.planFor(record, location);
+                        if (record.problem == FailureReason::MissingDataKey && !record.dataKeyId.isEmpty())
+                            unknownIds.insert(record.dataKeyId);
+                        work.specs << spec;
+                    }
+                    works << work;
+                }
+                if (pass == 1 || unknownIds.isEmpty() || !keys.refresh(opened.db, unknownIds))
+                    break;
+            }
+            return works;
+        };
+
         QString afterRowId;
         while (true) {
             if (context && context->isCanceled()) {
@@ -554,109 +716,171 @@ Result<void> rewriteCells(OpenedDatabase& opened,
             afterRowId = cells->last().rowId;
             rowsDone += cells->size();
 
-            QList<CellWork> works;
-            QList<ValueSpec> needed;
-            for (const store::Cell& cell : std::as_const(*cells)) {
-                const store::CellExpansion expansion = store::expandCell(location, cell.raw, cell.isNull);
-                if (expansion.empty)
-                    continue;
-                CellWork work;
-                work.locationIndex = index;
-                work.cell = cell;
-                work.records = recordsOfCell(index, cell, expansion, knownIds);
-                for (const ValueRecord& record : std::as_const(work.records)) {
-                    std::optional<ValueSpec> spec;
-                    if (record.format != ValueFormat::Malformed)
-                        spec = plan.planFor(record, location);
-                    if (spec && !needed.contains(*spec))
-                        needed << *spec;
-                    work.specs << spec;
+            // Rows that change under the batch (a live writer) are read again and processed
+            // again: their new values are rewritten, never overwritten with the old ones.
+            QList<CellWork> works = worksFor(*cells);
+            for (int round = 0; !works.isEmpty(); ++round) {
+                QList<ValueSpec> needed;
+                for (const CellWork& work : std::as_const(works)) {
+                    for (const std::optional<ValueSpec>& spec : work.specs) {
+                        if (spec && !needed.contains(*spec))
+                            needed << *spec;
+                    }
                 }
-                works << work;
-            }
-            Encrypters encrypters;
-            for (const ValueSpec& spec : std::as_const(needed)) {
-                const QByteArrayView secret = spec.envelope ? plan.envelopeKey.view()
-                                                            : QByteArrayView(plan.legacySecret);
-                encrypters << std::make_shared<const BatchEncrypter>(
-                    spec, spec.envelope ? plan.envelopeKeyId : QByteArray(), secret,
-                    options.freshSaltPerValue);
-            }
-            const QList<CellOutcome> outcomes = QtConcurrent::blockingMapped(
-                &pool, works, [&ring, &encrypters, partial = plan.partialCells](const CellWork& work) {
-                    return processCell(work, ring, encrypters, partial);
-                });
+                Encrypters encrypters;
+                for (const ValueSpec& spec : std::as_const(needed)) {
+                    const QByteArrayView secret = spec.envelope ? plan.envelopeKey.view()
+                                                                : QByteArrayView(plan.legacySecret);
+                    encrypters << std::make_shared<const BatchEncrypter>(
+                        spec, spec.envelope ? plan.envelopeKeyId : QByteArray(), secret,
+                        options.freshSaltPerValue);
+                }
+                const QList<CellOutcome> outcomes = QtConcurrent::blockingMapped(
+                    &pool, works, [&ring, &keys, &encrypters, partial = plan.partialCells](const CellWork& work) {
+                        return processCell(work, ring, keys, encrypters, partial);
+                    });
 
-            QStringList rowIds;
-            for (qsizetype i = 0; i < outcomes.size(); ++i) {
-                const CellOutcome& outcome = outcomes.at(i);
-                result.processed += outcome.values;
-                result.skipped += outcome.skipped;
-                result.blocked += outcome.blocked;
-                result.failed += outcome.failures.size();
-                result.failures << outcome.failures;
-                if (outcome.write)
-                    rowIds << works.at(i).cell.rowId;
-            }
-            if (!rowIds.isEmpty() && !options.dryRun) {
-                if (options.beforeBatchWrite)
-                    options.beforeBatchWrite(location.key, rowIds);
-                if (!plan.singleTransaction) {
-                    if (auto begun = opened.db.begin(); !begun)
-                        return std::unexpected(fromStoreError(begun.error(), opened.db.spec().displayName()));
-                }
+                QList<qsizetype> toWrite;
+                QStringList rowIds;
                 for (qsizetype i = 0; i < outcomes.size(); ++i) {
-                    const CellOutcome& outcome = outcomes.at(i);
-                    if (!outcome.write)
-                        continue;
-                    const store::Cell& cell = works.at(i).cell;
-                    auto written = store::updateCell(opened.db, location, cell.rowId, cell.raw,
-                                                     outcome.newRaw, updatedUtc);
-                    if (written) {
-                        ++result.cellsWritten;
+                    if (outcomes.at(i).write) {
+                        toWrite << i;
+                        rowIds << works.at(i).cell.rowId;
+                    } else {
+                        account(result, outcomes.at(i));
+                    }
+                }
+                if (toWrite.isEmpty())
+                    break;
+                if (options.dryRun) {
+                    for (const qsizetype i : std::as_const(toWrite)) {
+                        const CellOutcome& outcome = outcomes.at(i);
+                        account(result, outcome);
                         result.changed += outcome.changedFields.size();
                         if (plan.changedValues) {
                             for (const QString& field : outcome.changedFields)
-                                plan.changedValues->insert(valueKey(index, cell.rowId, field));
+                                plan.changedValues->insert(valueKey(index, works.at(i).cell.rowId, field));
                         }
-                        continue;
                     }
-                    if (written.error().code == store::ErrorCode::Conflict) {
-                        // A live writer changed the row: never clobber it; a re-run finishes.
-                        for (const QString& field : outcome.changedFields) {
-                            result.failures << ValueFailure{location.table, location.column, cell.rowId,
-                                                            field, FailureReason::Conflict,
-                                                            written.error().detail};
-                            ++result.failed;
-                            ++result.conflicts;
-                        }
-                        continue;
-                    }
-                    if (!plan.singleTransaction)
-                        (void)opened.db.rollback();
-                    return fail(ErrorKind::Failed,
-                                QStringLiteral("Writing %1 row %2 failed: %3. Earlier batches are "
-                                               "complete; run the operation again to finish.")
-                                    .arg(location.key, cell.rowId, written.error().detail));
+                    break;
                 }
-                if (!plan.singleTransaction) {
-                    if (auto committed = opened.db.commit(); !committed) {
-                        (void)opened.db.rollback();
+
+                if (options.beforeBatchWrite)
+                    options.beforeBatchWrite(location.key, rowIds);
+                QList<qsizetype> written;
+                QList<qsizetype> conflicted;
+                for (int attempt = 1;; ++attempt) {
+                    written.clear();
+                    conflicted.clear();
+                    // SQLite still locked after its busy timeout: roll back and write the batch
+                    // again (the optimistic writes make a second attempt safe).
+                    const auto retryable = [&](const store::Error& error) {
+                        return error.code == store::ErrorCode::Locked && !plan.singleTransaction
+                               && attempt < kLockedAttempts;
+                    };
+                    if (!plan.singleTransaction) {
+                        if (auto begun = opened.db.begin(); !begun) {
+                            if (retryable(begun.error())) {
+                                QThread::msleep(100UL * static_cast<unsigned long>(attempt));
+                                continue;
+                            }
+                            return std::unexpected(fromStoreError(begun.error(), where));
+                        }
+                    }
+                    std::optional<store::Error> lockedOut;
+                    for (const qsizetype i : std::as_const(toWrite)) {
+                        const store::Cell& cell = works.at(i).cell;
+                        auto updated = store::updateCell(opened.db, location, cell.rowId, cell.raw,
+                                                         outcomes.at(i).newRaw, updatedUtc);
+                        if (updated) {
+                            written << i;
+                            continue;
+                        }
+                        if (updated.error().code == store::ErrorCode::Conflict) {
+                            conflicted << i;
+                            continue;
+                        }
+                        if (!plan.singleTransaction)
+                            (void)opened.db.rollback();
+                        if (retryable(updated.error())) {
+                            lockedOut = updated.error();
+                            break;
+                        }
+                        if (updated.error().code == store::ErrorCode::ConnectionLost
+                            || updated.error().code == store::ErrorCode::Locked)
+                            return std::unexpected(fromStoreError(updated.error(), where));
                         return fail(ErrorKind::Failed,
-                                    QStringLiteral("Committing a batch of %1 failed: %2. Run the "
-                                                   "operation again to finish.")
-                                        .arg(location.key, committed.error().detail));
+                                    QStringLiteral("Writing %1 row %2 failed: %3. Earlier batches are "
+                                                   "complete; run the operation again to finish.")
+                                        .arg(location.key, cell.rowId, updated.error().detail));
                     }
+                    if (lockedOut) {
+                        QThread::msleep(100UL * static_cast<unsigned long>(attempt));
+                        continue;
+                    }
+                    if (!plan.singleTransaction) {
+                        if (auto committed = opened.db.commit(); !committed) {
+                            (void)opened.db.rollback();
+                            if (retryable(committed.error())) {
+                                QThread::msleep(100UL * static_cast<unsigned long>(attempt));
+                                continue;
+                            }
+                            if (committed.error().code == store::ErrorCode::ConnectionLost)
+                                return std::unexpected(fromStoreError(committed.error(), where));
+                            return fail(ErrorKind::Failed,
+                                        QStringLiteral("Committing a batch of %1 failed: %2. Run the "
+                                                       "operation again to finish.")
+                                            .arg(location.key, committed.error().detail));
+                        }
+                    }
+                    break;
                 }
-            } else if (options.dryRun) {
-                for (qsizetype i = 0; i < outcomes.size(); ++i) {
+                for (const qsizetype i : std::as_const(written)) {
                     const CellOutcome& outcome = outcomes.at(i);
+                    account(result, outcome);
+                    ++result.cellsWritten;
                     result.changed += outcome.changedFields.size();
                     if (plan.changedValues) {
                         for (const QString& field : outcome.changedFields)
                             plan.changedValues->insert(valueKey(index, works.at(i).cell.rowId, field));
                     }
                 }
+                if (conflicted.isEmpty())
+                    break;
+                if (round + 1 >= kMaxRereadRounds) {
+                    // Still changing after every re-read: never clobber it; a re-run finishes.
+                    for (const qsizetype i : std::as_const(conflicted)) {
+                        const CellOutcome& outcome = outcomes.at(i);
+                        account(result, outcome);
+                        for (const QString& field : outcome.changedFields) {
+                            result.failures << ValueFailure{location.table, location.column,
+                                                            works.at(i).cell.rowId, field, FailureReason::Conflict,
+                                                            QStringLiteral("the row kept changing while it was "
+                                                                           "rewritten; run the operation again")};
+                            ++result.failed;
+                            ++result.conflicts;
+                        }
+                    }
+                    break;
+                }
+                QList<store::Cell> fresh;
+                for (const qsizetype i : std::as_const(conflicted)) {
+                    const QString& rowId = works.at(i).cell.rowId;
+                    qCInfo(lcModel).noquote() << location.key << "row" << rowId << "changed under the operation; read again";
+                    ++result.rereads;
+                    auto cell = store::readCell(opened.db, location, rowId);
+                    if (!cell) {
+                        if (cell.error().code == store::ErrorCode::ConnectionLost)
+                            return std::unexpected(fromStoreError(cell.error(), where));
+                        return fail(ErrorKind::Failed,
+                                    QStringLiteral("Reading %1 row %2 again failed: %3. Batches written so "
+                                                   "far are complete; run the operation again to finish.")
+                                        .arg(location.key, rowId, cell.error().detail));
+                    }
+                    if (*cell) // else: deleted meanwhile, nothing left to rewrite
+                        fresh << **cell;
+                }
+                works = worksFor(fresh);
             }
             if (context)
                 context->setProgress(qMin(rowsDone, totalRows),
@@ -668,6 +892,11 @@ Result<void> rewriteCells(OpenedDatabase& opened,
                 break;
         }
     }
+    if (!keys.loaded().isEmpty())
+        result.notes << QStringLiteral("%1 data key(s) created by another writer during the run were read "
+                                       "and used to decrypt: %2.")
+                            .arg(keys.loaded().size())
+                            .arg(keys.loaded().join(QStringLiteral(", ")));
     return {};
 }
 

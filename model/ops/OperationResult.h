@@ -119,7 +119,9 @@ struct OperationResult
     qint64 skipped = 0;    // values left as they are (already in the target form, or blocked)
     qint64 blocked = 0;    // ...of which: fine, but in a cell where another value failed
     qint64 failed = 0;     // values that failed (failures lists each)
-    qint64 conflicts = 0;  // ...of which: the row changed under the operation (re-run to finish)
+    qint64 conflicts = 0;  // ...of which: the row kept changing under the operation (re-run to finish)
+    qint64 rereads = 0;    // rows that changed under the operation (a live writer): read again and
+                           // rewritten from their new values, never overwritten with the old ones
     qint64 cellsWritten = 0;
     QList<ValueFailure> failures;
     QStringList dataKeysCreated;     // ids

@@ -59,7 +59,10 @@ QVariant idBind(const SecretLocation& l, const QString& rowId)
 
 } // namespace
 
-Result<QList<Cell>> readCells(Database& db, const SecretLocation& l, const QString& afterRowId, int limit)
+namespace {
+
+// Keyset page (`id > afterRowId`, ordered, limited) or the one row `id = rowId`.
+Result<QList<Cell>> selectCells(Database& db, const SecretLocation& l, const QString& rowId, bool exactRow, int limit)
 {
     auto schema = ensureSchema(db);
     if (!schema)
@@ -104,15 +107,18 @@ Result<QList<Cell>> readCells(Database& db, const SecretLocation& l, const QStri
     const QString filter = filterClause(driver, l, QStringLiteral("t"), binds);
     if (!filter.isEmpty())
         where << filter;
-    if (!afterRowId.isEmpty()) {
+    if (exactRow) {
+        where << idCol + QStringLiteral(" = ?");
+        binds << idBind(l, rowId);
+    } else if (!rowId.isEmpty()) {
         where << idCol + QStringLiteral(" > ?");
-        binds << idBind(l, afterRowId);
+        binds << idBind(l, rowId);
     }
     QString sql = QStringLiteral("SELECT %1 FROM %2 t").arg(select.join(QStringLiteral(", ")), q(l.table));
     if (!where.isEmpty())
         sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
     sql += QStringLiteral(" ORDER BY %1 LIMIT ?").arg(idCol);
-    binds << QVariant(limit > 0 ? limit : 1000);
+    binds << QVariant(exactRow ? 1 : (limit > 0 ? limit : 1000));
 
     QSqlQuery query(QSqlDatabase::database(db.connectionName(), false));
     query.setForwardOnly(true);
@@ -157,6 +163,23 @@ Result<QList<Cell>> readCells(Database& db, const SecretLocation& l, const QStri
         cells.append(std::move(c));
     }
     return cells;
+}
+
+} // namespace
+
+Result<QList<Cell>> readCells(Database& db, const SecretLocation& l, const QString& afterRowId, int limit)
+{
+    return selectCells(db, l, afterRowId, false, limit);
+}
+
+Result<std::optional<Cell>> readCell(Database& db, const SecretLocation& l, const QString& rowId)
+{
+    auto cells = selectCells(db, l, rowId, true, 1);
+    if (!cells)
+        return std::unexpected(cells.error());
+    if (cells->isEmpty())
+        return std::optional<Cell>();
+    return std::optional<Cell>(cells->takeFirst());
 }
 
 Result<qint64> countRows(Database& db, const SecretLocation& l)

@@ -7,6 +7,8 @@
 #include <QList>
 #include <QString>
 
+#include <optional>
+
 namespace mk::store {
 
 class Database;
@@ -28,6 +30,9 @@ struct Cell
                                             const SecretLocation& location,
                                             const QString& afterRowId,
                                             int limit);
+
+// The one row `rowId` (fixed filter applied), read like readCells(); nullopt when it is gone.
+[[nodiscard]] Result<std::optional<Cell>> readCell(Database& db, const SecretLocation& location, const QString& rowId);
 
 // Rows (not values) of a location, filter applied. A missing table counts 0.
 [[nodiscard]] Result<qint64> countRows(Database& db, const SecretLocation& location);

@@ -286,7 +286,9 @@ struct CellOutcome
 };
 
 // After splicing: the new cell must expand to the same fields, with the new payloads exactly where
-// they were replaced and the old payloads everywhere else.
+// they were replaced and the old payloads everywhere else. A field can occur more than once
+// (duplicate JSON keys): like replaceValues(), the n-th replacement naming a field stands for its
+// n-th occurrence.
 bool spliceIsExact(const store::SecretLocation& location,
                    const QByteArray& oldRaw,
                    const QByteArray& newRaw,
@@ -296,14 +298,19 @@ bool spliceIsExact(const store::SecretLocation& location,
     const store::CellExpansion after = store::expandCell(location, newRaw, false);
     if (after.problems.size() != before.problems.size() || after.values.size() != before.values.size())
         return false;
+    QHash<QString, QList<const QByteArray*>> byField; // field -> its replacements, in order
+    for (const auto& [field, payload] : replacements)
+        byField[field] << &payload;
+    QHash<QString, qsizetype> seen; // field -> occurrences so far
     for (qsizetype i = 0; i < after.values.size(); ++i) {
         const store::CellValue& a = after.values.at(i);
         const store::CellValue& b = before.values.at(i);
         if (a.field != b.field)
             return false;
-        const auto it = std::find_if(replacements.cbegin(), replacements.cend(),
-                                     [&a](const auto& r) { return r.first == a.field; });
-        if (a.payload != (it == replacements.cend() ? b.payload : it->second))
+        const qsizetype occurrence = seen[a.field]++;
+        const QList<const QByteArray*> mine = byField.value(a.field);
+        const QByteArray& wanted = occurrence < mine.size() ? *mine.at(occurrence) : b.payload;
+        if (a.payload != wanted)
             return false;
     }
     return true;
@@ -317,6 +324,9 @@ CellOutcome processCell(const CellWork& work,
 {
     CellOutcome out;
     const store::SecretLocation& location = store::secretLocations().at(work.locationIndex);
+    // One entry per value of the cell, in document order (the old payload where the value stays),
+    // so that replaceValues() puts each new payload on the occurrence it came from even when a
+    // field name occurs twice.
     QList<std::pair<QString, QByteArray>> replacements;
     QStringList changed;
     bool cellFailed = false;
@@ -354,7 +364,7 @@ CellOutcome processCell(const CellWork& work,
             }
             wipe(*plaintext);
         }
-        if (i >= work.firstValue && next != record.payload)
+        if (i >= work.firstValue)
             replacements.append({record.field, next});
     }
     if (cellFailed && !(partial && !changed.isEmpty())) {

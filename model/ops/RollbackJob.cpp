@@ -149,12 +149,28 @@ Result<OperationResult> rollback(const Target& target,
         result.durationMs = timer.elapsed();
         return result;
     }
+    // The scan and the deletion run in one transaction that keeps servers from encrypting with a
+    // data key in between: a value written under a key after the scan would lose it.
+    if (!options.dryRun) {
+        if (auto begun = opened->db.begin(); !begun)
+            return std::unexpected(fromStoreError(begun.error(), where));
+        if (auto locked = store::lockDataKeys(opened->db); !locked) {
+            (void)opened->db.rollback();
+            return std::unexpected(fromStoreError(locked.error(), where));
+        }
+    }
     auto refs = engine::scanReferences(*opened, options.dryRun ? &changedValues : nullptr, context);
-    if (!refs)
+    if (!refs) {
+        if (!options.dryRun)
+            (void)opened->db.rollback();
         return std::unexpected(refs.error());
+    }
     auto keys = store::loadDataKeys(opened->db);
-    if (!keys)
+    if (!keys) {
+        if (!options.dryRun)
+            (void)opened->db.rollback();
         return std::unexpected(fromStoreError(keys.error(), where));
+    }
     // Cells with a failure (their other values were blocked with them).
     QSet<QString> failedCells;
     for (const ValueFailure& f : std::as_const(result.failures))
@@ -184,8 +200,6 @@ Result<OperationResult> rollback(const Target& target,
         result.dataKeysKept << loss;
     }
     if (!toDelete.isEmpty() && !options.dryRun) {
-        if (auto begun = opened->db.begin(); !begun)
-            return std::unexpected(fromStoreError(begun.error(), where));
         auto deleted = store::deleteDataKeys(opened->db, toDelete);
         if (!deleted) {
             (void)opened->db.rollback();
@@ -198,6 +212,8 @@ Result<OperationResult> rollback(const Target& target,
         result.dataKeysDeleted = *deleted;
         qCInfo(lcModel).noquote() << "rollback: deleted" << *deleted << "data keys";
     } else {
+        if (!options.dryRun)
+            (void)opened->db.rollback(); // nothing to delete: release the lock
         result.dataKeysDeleted = options.dryRun ? toDelete.size() : 0;
     }
     result.dataKeysDeletedIds = toDelete;

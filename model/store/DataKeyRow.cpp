@@ -239,4 +239,29 @@ Result<qint64> deleteDataKeys(Database& db, const QStringList& ids)
     return total;
 }
 
+Result<void> lockDataKeys(Database& db)
+{
+    auto schema = dataKeySchema(db);
+    if (!schema)
+        return std::unexpected(schema.error());
+    const Driver driver = db.driver();
+    const QString table = SqlSupport::quote(driver, QStringLiteral("data_keys"));
+    QString sql;
+    switch (driver) {
+    case Driver::Sqlite:
+        return {}; // begin() took the write lock: no other connection writes until commit
+    case Driver::Postgres:
+        sql = QStringLiteral("LOCK TABLE %1 IN ACCESS EXCLUSIVE MODE").arg(table);
+        break;
+    case Driver::Mysql:
+        sql = QStringLiteral("SELECT %1 FROM %2 FOR UPDATE")
+                  .arg(SqlSupport::quote(driver, schema->dataKeysKeyColumn), table);
+        break;
+    }
+    QSqlQuery q(QSqlDatabase::database(db.connectionName(), false));
+    if (!q.exec(sql))
+        return std::unexpected(SqlSupport::queryError(driver, q.lastError(), QStringLiteral("lock data keys")));
+    return {};
+}
+
 } // namespace mk::store

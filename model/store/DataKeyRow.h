@@ -39,5 +39,11 @@ struct DataKeyRow
 [[nodiscard]] Result<void> setDataKeyActive(Database& db, const QString& id, bool active);
 // Returns the number of rows deleted.
 [[nodiscard]] Result<qint64> deleteDataKeys(Database& db, const QStringList& ids);
+// Inside a transaction of Database::begin(), until it ends: no other transaction can look up a
+// data key to encrypt with, so a scan for references followed by deleteDataKeys() cannot miss a
+// value a server writes meanwhile. PostgreSQL: LOCK TABLE data_keys IN ACCESS EXCLUSIVE MODE
+// (waits for transactions that read data_keys, blocks new reads); SQLite: begin() already holds
+// the write lock; MySQL: SELECT ... FOR UPDATE of every key (blocks new keys, not plain reads).
+[[nodiscard]] Result<void> lockDataKeys(Database& db);
 
 } // namespace mk::store

@@ -23,10 +23,25 @@ enum class ErrorCode
     Internal,             // OpenSSL failure, out of memory, ...
 };
 
+// With ProviderUnavailable: which part of a KEK provider failed, so that a caller can offer the
+// matching remedy (create the key, fix the PIN, ...) without reading `detail`.
+enum class ProviderFault
+{
+    None,
+    Config,      // the provider's configuration section is incomplete or invalid
+    Module,      // the PKCS#11 module is missing or does not load / initialise
+    Token,       // the token (or slot) is not present
+    Login,       // the PIN was refused, is locked/expired, or none is configured
+    KeyMissing,  // no key with the configured label
+    KeyUnusable, // a key is there but is not a usable KEK (type, size, attributes, duplicates)
+    Device,      // the device failed or went away during an operation
+};
+
 struct Error
 {
     ErrorCode code = ErrorCode::Internal;
     QString detail;
+    ProviderFault fault = ProviderFault::None;
 };
 
 template <typename T>
@@ -35,6 +50,11 @@ using Result = std::expected<T, Error>;
 inline std::unexpected<Error> fail(ErrorCode code, QString detail = {})
 {
     return std::unexpected<Error>(Error{code, std::move(detail)});
+}
+
+inline std::unexpected<Error> failProvider(ProviderFault fault, QString detail)
+{
+    return std::unexpected<Error>(Error{ErrorCode::ProviderUnavailable, std::move(detail), fault});
 }
 
 } // namespace mk::crypto

@@ -157,11 +157,11 @@ Result<const Module*> loadModule(const Pkcs11Settings& s)
     static auto* modules = new std::map<QString, Module>; // intentionally never destroyed
 
     if (s.modulePath.isEmpty())
-        return fail(ErrorCode::ProviderUnavailable,
+        return failProvider(ProviderFault::Module,
             QStringLiteral("%1: no PKCS#11 `module` configured").arg(s.providerId));
     const QFileInfo info(s.modulePath);
     if (!info.exists())
-        return fail(ErrorCode::ProviderUnavailable,
+        return failProvider(ProviderFault::Module,
             QStringLiteral("%1: PKCS#11 module %2 does not exist").arg(s.providerId, s.modulePath));
     const QString canonical = info.canonicalFilePath();
 
@@ -172,7 +172,7 @@ Result<const Module*> loadModule(const Pkcs11Settings& s)
     void* handle = dlopen(canonical.toLocal8Bit().constData(), RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
         const char* why = dlerror();
-        return fail(ErrorCode::ProviderUnavailable,
+        return failProvider(ProviderFault::Module,
             QStringLiteral("%1: cannot load PKCS#11 module %2: %3")
                 .arg(s.providerId, s.modulePath,
                     QString::fromLocal8Bit(why ? why : "dlopen failed")));
@@ -184,7 +184,7 @@ Result<const Module*> loadModule(const Pkcs11Settings& s)
     const ck_rv_t listRv = getFunctionList ? getFunctionList(&fn) : CKR_FUNCTION_FAILED;
     if (!getFunctionList || listRv != CKR_OK || !fn) {
         dlclose(handle);
-        return fail(ErrorCode::ProviderUnavailable,
+        return failProvider(ProviderFault::Module,
             QStringLiteral("%1: %2 is not a PKCS#11 module (C_GetFunctionList %3)")
                 .arg(s.providerId, s.modulePath,
                     getFunctionList ? rvName(listRv) : QStringLiteral("missing")));
@@ -194,7 +194,7 @@ Result<const Module*> loadModule(const Pkcs11Settings& s)
     const ck_rv_t rv = fn->C_Initialize(&args);
     if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
         dlclose(handle);
-        return fail(ErrorCode::ProviderUnavailable,
+        return failProvider(ProviderFault::Module,
             QStringLiteral("%1: PKCS#11 module %2 failed to initialise: %3")
                 .arg(s.providerId, s.modulePath, rvName(rv)));
     }
@@ -218,12 +218,12 @@ QString where(const Pkcs11Settings& s)
 }
 
 std::unexpected<Error> unavailable(
-    const Pkcs11Settings& s, const QString& what, ck_rv_t rv = CKR_OK)
+    const Pkcs11Settings& s, ProviderFault fault, const QString& what, ck_rv_t rv = CKR_OK)
 {
     QString detail = QStringLiteral("%1: %2").arg(where(s), what);
     if (rv != CKR_OK)
         detail += QStringLiteral(" (%1)").arg(rvName(rv));
-    return fail(ErrorCode::ProviderUnavailable, detail);
+    return failProvider(fault, detail);
 }
 
 QString trimmedLabel(const unsigned char (&label)[32])
@@ -247,13 +247,13 @@ Result<Slot> findSlot(const Module& m, const Pkcs11Settings& s)
         unsigned long n = 0;
         ck_rv_t rv = m.fn->C_GetSlotList(kCkTrue, nullptr, &n);
         if (rv != CKR_OK)
-            return unavailable(s, QStringLiteral("cannot list the slotIds"), rv);
+            return unavailable(s, ProviderFault::Device, QStringLiteral("cannot list the slotIds"), rv);
         slotIds.resize(n);
         rv = m.fn->C_GetSlotList(kCkTrue, slotIds.data(), &n);
         if (rv == CKR_BUFFER_TOO_SMALL)
             continue;
         if (rv != CKR_OK)
-            return unavailable(s, QStringLiteral("cannot list the slotIds"), rv);
+            return unavailable(s, ProviderFault::Device, QStringLiteral("cannot list the slotIds"), rv);
         slotIds.resize(n);
         break;
     }
@@ -272,7 +272,7 @@ Result<Slot> findSlot(const Module& m, const Pkcs11Settings& s)
     const QString present = seen.isEmpty()
         ? QStringLiteral("no token is present")
         : QStringLiteral("present: %1").arg(seen.join(QStringLiteral(", ")));
-    return unavailable(s,
+    return unavailable(s, ProviderFault::Token,
         s.tokenLabel.isEmpty()
             ? QStringLiteral("no token in slot #%1; %2").arg(s.slotIndex.value_or(-1)).arg(present)
             : QStringLiteral("token not found; %1").arg(present));
@@ -287,7 +287,7 @@ Result<void> login(
             return {};
         if (!(slot.tokenFlags & CKF_PROTECTED_AUTHENTICATION_PATH))
             return unavailable(
-                s, QStringLiteral("the token requires a user PIN and no `pin` is configured"));
+                s, ProviderFault::Login, QStringLiteral("the token requires a user PIN and no `pin` is configured"));
         rv = m.fn->C_Login(session, CKU_USER, nullptr, 0);
     } else {
         rv = m.fn->C_Login(
@@ -298,19 +298,19 @@ Result<void> login(
     case CKR_USER_ALREADY_LOGGED_IN: // login state is shared by all sessions of this process
         return {};
     case CKR_PIN_INCORRECT:
-        return unavailable(s, QStringLiteral("wrong PIN (the configured `pin` was rejected)"), rv);
+        return unavailable(s, ProviderFault::Login, QStringLiteral("wrong PIN (the configured `pin` was rejected)"), rv);
     case CKR_PIN_LOCKED:
-        return unavailable(s, QStringLiteral("the user PIN is locked"), rv);
+        return unavailable(s, ProviderFault::Login, QStringLiteral("the user PIN is locked"), rv);
     case CKR_PIN_EXPIRED:
-        return unavailable(s, QStringLiteral("the user PIN has expired"), rv);
+        return unavailable(s, ProviderFault::Login, QStringLiteral("the user PIN has expired"), rv);
     case CKR_PIN_INVALID:
     case CKR_PIN_LEN_RANGE:
         return unavailable(
-            s, QStringLiteral("the configured `pin` is not a valid PIN for this token"), rv);
+            s, ProviderFault::Login, QStringLiteral("the configured `pin` is not a valid PIN for this token"), rv);
     case CKR_USER_PIN_NOT_INITIALIZED:
-        return unavailable(s, QStringLiteral("the token has no user PIN yet (initialise it)"), rv);
+        return unavailable(s, ProviderFault::Login, QStringLiteral("the token has no user PIN yet (initialise it)"), rv);
     default:
-        return unavailable(s, QStringLiteral("login failed"), rv);
+        return unavailable(s, ProviderFault::Login, QStringLiteral("login failed"), rv);
     }
 }
 
@@ -321,7 +321,7 @@ Result<ck_session_handle_t> openSession(
     const ck_flags_t flags = CKF_SERIAL_SESSION | (readWrite ? CKF_RW_SESSION : 0);
     const ck_rv_t rv = m.fn->C_OpenSession(slot.id, flags, nullptr, nullptr, &session);
     if (rv != CKR_OK)
-        return unavailable(s, QStringLiteral("cannot open a session"), rv);
+        return unavailable(s, ProviderFault::Device, QStringLiteral("cannot open a session"), rv);
     if (auto ok = login(m, s, slot, session); !ok) {
         m.fn->C_CloseSession(session);
         return std::unexpected(ok.error());
@@ -341,13 +341,13 @@ Result<std::vector<ck_object_handle_t>> findKeys(
     };
     ck_rv_t rv = m.fn->C_FindObjectsInit(session, query, std::size(query));
     if (rv != CKR_OK)
-        return unavailable(s, QStringLiteral("cannot search the token for the key"), rv);
+        return unavailable(s, ProviderFault::Device, QStringLiteral("cannot search the token for the key"), rv);
     std::vector<ck_object_handle_t> found(2);
     unsigned long n = 0;
     rv = m.fn->C_FindObjects(session, found.data(), found.size(), &n);
     m.fn->C_FindObjectsFinal(session);
     if (rv != CKR_OK)
-        return unavailable(s, QStringLiteral("cannot search the token for the key"), rv);
+        return unavailable(s, ProviderFault::Device, QStringLiteral("cannot search the token for the key"), rv);
     found.resize(n);
     return found;
 }
@@ -387,31 +387,31 @@ Result<ck_object_handle_t> findUsableKey(
     if (!keys)
         return std::unexpected(keys.error());
     if (keys->empty())
-        return unavailable(s,
+        return unavailable(s, ProviderFault::KeyMissing,
             QStringLiteral("no secret key with this label in the token "
                            "(create it, e.g. with the console's \"create the key\")"));
     if (keys->size() > 1)
         return unavailable(
-            s, QStringLiteral("several secret keys carry this label; labels must be unique"));
+            s, ProviderFault::KeyUnusable, QStringLiteral("several secret keys carry this label; labels must be unique"));
     const ck_object_handle_t key = keys->front();
     if (const auto type = ulongAttribute(m, session, key, CKA_KEY_TYPE); type && *type != CKK_AES)
-        return unavailable(s, QStringLiteral("the key is not an AES key"));
+        return unavailable(s, ProviderFault::KeyUnusable, QStringLiteral("the key is not an AES key"));
     if (const auto length = ulongAttribute(m, session, key, CKA_VALUE_LEN);
         length && std::cmp_not_equal(*length, kAesKeySize))
         return unavailable(
-            s, QStringLiteral("the key is AES-%1, AES-256 is required").arg(*length * 8));
+            s, ProviderFault::KeyUnusable, QStringLiteral("the key is AES-%1, AES-256 is required").arg(*length * 8));
     if (const auto extractable = boolAttribute(m, session, key, CKA_EXTRACTABLE);
         extractable && *extractable)
         return unavailable(
-            s, QStringLiteral("the key is extractable; a KEK must have CKA_EXTRACTABLE=false"));
+            s, ProviderFault::KeyUnusable, QStringLiteral("the key is extractable; a KEK must have CKA_EXTRACTABLE=false"));
     if (const auto sensitive = boolAttribute(m, session, key, CKA_SENSITIVE);
         sensitive && !*sensitive)
         return unavailable(
-            s, QStringLiteral("the key is not sensitive; a KEK must have CKA_SENSITIVE=true"));
+            s, ProviderFault::KeyUnusable, QStringLiteral("the key is not sensitive; a KEK must have CKA_SENSITIVE=true"));
     if (const auto enc = boolAttribute(m, session, key, CKA_ENCRYPT); enc && !*enc)
-        return unavailable(s, QStringLiteral("the key may not encrypt (CKA_ENCRYPT=false)"));
+        return unavailable(s, ProviderFault::KeyUnusable, QStringLiteral("the key may not encrypt (CKA_ENCRYPT=false)"));
     if (const auto dec = boolAttribute(m, session, key, CKA_DECRYPT); dec && !*dec)
-        return unavailable(s, QStringLiteral("the key may not decrypt (CKA_DECRYPT=false)"));
+        return unavailable(s, ProviderFault::KeyUnusable, QStringLiteral("the key may not decrypt (CKA_DECRYPT=false)"));
     return key;
 }
 
@@ -441,21 +441,21 @@ Result<Pkcs11Settings> Pkcs11Settings::fromSection(
         bool ok = false;
         const int index = slot.toInt(&ok);
         if (!ok || index < 0)
-            return fail(ErrorCode::ProviderUnavailable,
+            return failProvider(ProviderFault::Config,
                 QStringLiteral("%1: `slot` must be a slot index (0, 1, ...)").arg(section));
         s.slotIndex = index;
     }
     if (providerKind(providerId) != kPkcs11ProviderKind || !providerId.contains(QLatin1Char('.')))
-        return fail(ErrorCode::ProviderUnavailable,
+        return failProvider(ProviderFault::Config,
             QStringLiteral("%1 is not a pkcs11.<name> provider id").arg(providerId));
     if (s.modulePath.isEmpty())
-        return fail(
-            ErrorCode::ProviderUnavailable, QStringLiteral("%1: `module` is missing").arg(section));
+        return failProvider(
+            ProviderFault::Config, QStringLiteral("%1: `module` is missing").arg(section));
     if (s.keyLabel.isEmpty())
-        return fail(ErrorCode::ProviderUnavailable,
+        return failProvider(ProviderFault::Config,
             QStringLiteral("%1: `key_label` is missing").arg(section));
     if (s.tokenLabel.isEmpty() && !s.slotIndex)
-        return fail(ErrorCode::ProviderUnavailable,
+        return failProvider(ProviderFault::Config,
             QStringLiteral("%1: set `token_label` (or `slot`)").arg(section));
     return s;
 }
@@ -544,7 +544,7 @@ struct Pkcs11Provider::Impl
         rv = op();
         if (isSessionLoss(rv)) {
             disconnect();
-            return unavailable(settings,
+            return unavailable(settings, ProviderFault::Device,
                 QStringLiteral("the session was lost again right after reconnecting"), rv);
         }
         return rv;
@@ -587,7 +587,7 @@ Result<void> Pkcs11Provider::health() const
     if (!rv)
         return std::unexpected(rv.error());
     if (*rv != CKR_OK)
-        return unavailable(d->settings, QStringLiteral("health check failed"), *rv);
+        return unavailable(d->settings, ProviderFault::Device, QStringLiteral("health check failed"), *rv);
     return {};
 }
 
@@ -623,7 +623,7 @@ Result<QByteArray> Pkcs11Provider::wrap(QByteArrayView dataKey) const
         return std::unexpected(rv.error());
     if (*rv != CKR_OK)
         return unavailable(
-            d->settings, QStringLiteral("AES-GCM encryption in the token failed"), *rv);
+            d->settings, ProviderFault::Device, QStringLiteral("AES-GCM encryption in the token failed"), *rv);
     if (std::cmp_not_equal(outLength, kCiphertextSize))
         return fail(ErrorCode::Internal,
             QStringLiteral("%1: the token returned %2 bytes of AES-GCM output, expected %3")
@@ -704,7 +704,7 @@ Result<SecretBytes> Pkcs11Provider::unwrap(QByteArrayView wrapped) const
                 .arg(where(d->settings), rvName(*rv)));
     if (*rv != CKR_OK)
         return unavailable(
-            d->settings, QStringLiteral("AES-GCM decryption in the token failed"), *rv);
+            d->settings, ProviderFault::Device, QStringLiteral("AES-GCM decryption in the token failed"), *rv);
     if (std::cmp_not_equal(outLength, kDataKeySize))
         return fail(ErrorCode::DataKeyUnwrapFailed,
             QStringLiteral("%1: unwrapped %2 bytes, a data key has %3")
@@ -775,7 +775,7 @@ Result<void> Pkcs11Provider::createKey(const Pkcs11Settings& settings, const QSt
     const ck_rv_t rv
         = m.fn->C_GenerateKey(*session, &mechanism, attributes, std::size(attributes), &key);
     if (rv != CKR_OK)
-        return unavailable(s, QStringLiteral("generating the AES-256 key in the token failed"), rv);
+        return unavailable(s, ProviderFault::Device, QStringLiteral("generating the AES-256 key in the token failed"), rv);
     return {};
 }
 

@@ -27,29 +27,21 @@ QString valueOf(const QMap<QString, QString>& section, QLatin1String key)
     return {};
 }
 
-// Pkcs11Provider reports every failure as ProviderUnavailable with a detail naming the step; the
-// PKCS#11 return value, when there is one, ends the detail ("(CKR_PIN_INCORRECT)"). The texts
-// matched here are those of crypto/Pkcs11Provider.cpp (the GUI test of the wizard pins the
-// key-missing and wrong-PIN cases). Anything unknown is Unavailable: no create button, Next stays
-// disabled, the detail is shown as it is.
-State classifyPkcs11Failure(const QString& detail)
+// Pkcs11Provider tags every failure with the part that failed (crypto::ProviderFault); the page
+// offers the matching remedy. Anything else is Unavailable: no create button, Next stays disabled,
+// the detail is shown as it is.
+State stateOf(const crypto::Error& error)
 {
-    const auto has = [&detail](const char* text) {
-        return detail.contains(QLatin1String(text), Qt::CaseInsensitive);
-    };
-    if (has("(CKR_PIN_") || has("(CKR_USER_PIN_NOT_INITIALIZED)") || has(": wrong PIN")
-        || has("requires a user PIN") || has(": login failed"))
-        return State::LoginFailed;
-    if (has(": no secret key with this label"))
-        return State::KeyMissing;
-    if (has(": several secret keys carry this label") || has(": the key is ")
-        || has(": the key may not"))
-        return State::KeyUnusable;
-    if (has(": token not found") || has(": no token in slot") || has("(CKR_TOKEN_NOT_PRESENT)")
-        || has("(CKR_TOKEN_NOT_RECOGNIZED)"))
-        return State::TokenNotFound;
-    if (has("PKCS#11 module") || has("no PKCS#11 `module`"))
-        return State::ModuleFailed;
+    switch (error.fault) {
+    case crypto::ProviderFault::Login: return State::LoginFailed;
+    case crypto::ProviderFault::KeyMissing: return State::KeyMissing;
+    case crypto::ProviderFault::KeyUnusable: return State::KeyUnusable;
+    case crypto::ProviderFault::Token: return State::TokenNotFound;
+    case crypto::ProviderFault::Module: return State::ModuleFailed;
+    case crypto::ProviderFault::Config: return State::NotConfigured;
+    case crypto::ProviderFault::Device:
+    case crypto::ProviderFault::None: break;
+    }
     return State::Unavailable;
 }
 
@@ -118,7 +110,7 @@ ProviderHealth checkProviderHealth(const Target& target, const QString& provider
     }
     health.detail = ok.error().detail;
     health.state
-        = health.pkcs11 && section ? classifyPkcs11Failure(health.detail) : State::NotConfigured;
+        = health.pkcs11 && section ? stateOf(ok.error()) : State::NotConfigured;
     return health;
 }
 

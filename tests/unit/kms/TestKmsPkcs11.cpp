@@ -277,6 +277,8 @@ void TestKmsPkcs11::wrongPin()
     auto again = provider.wrap(crypto::generateDataKey().view());
     MK_VERIFY_ERROR(again, ErrorCode::ProviderUnavailable, "wrong PIN");
     MK_VERIFY_ERROR(provider.health(), ErrorCode::ProviderUnavailable, "wrong PIN");
+    QCOMPARE(r.error().fault, crypto::ProviderFault::Login);
+    QCOMPARE(provider.health().error().fault, crypto::ProviderFault::Login);
 }
 
 void TestKmsPkcs11::missingKey()
@@ -286,6 +288,7 @@ void TestKmsPkcs11::missingKey()
     auto r = provider.wrap(crypto::generateDataKey().view());
     MK_VERIFY_ERROR(r, ErrorCode::ProviderUnavailable, "no secret key with this label");
     QVERIFY(r.error().detail.contains(QStringLiteral("no-such-key")));
+    QCOMPARE(r.error().fault, crypto::ProviderFault::KeyMissing);
 }
 
 void TestKmsPkcs11::missingModule()
@@ -296,6 +299,7 @@ void TestKmsPkcs11::missingModule()
     auto r = provider.wrap(crypto::generateDataKey().view());
     MK_VERIFY_ERROR(r, ErrorCode::ProviderUnavailable, "/nonexistent/libpkcs11.so does not exist");
     MK_VERIFY_ERROR(provider.health(), ErrorCode::ProviderUnavailable, "does not exist");
+    QCOMPARE(r.error().fault, crypto::ProviderFault::Module);
     const auto settings = test::SoftHsm::settings(QStringLiteral("pkcs11.hsm"), kToken, kKey,
         QString::fromLatin1(test::SoftHsm::kPin), QStringLiteral("/nonexistent/libpkcs11.so"));
     MK_VERIFY_ERROR(crypto::Pkcs11Provider::createKey(settings), ErrorCode::ProviderUnavailable,
@@ -311,6 +315,7 @@ void TestKmsPkcs11::notAModule()
     auto r = provider.unwrap(
         QByteArray(crypto::Pkcs11Provider::kBlobSize, '\0').replace(0, 5, "MKP1\x01"));
     MK_VERIFY_ERROR(r, ErrorCode::ProviderUnavailable, "cannot load PKCS#11 module");
+    QCOMPARE(r.error().fault, crypto::ProviderFault::Module);
 }
 
 void TestKmsPkcs11::tokenLabelNotFound()
@@ -321,6 +326,7 @@ void TestKmsPkcs11::tokenLabelNotFound()
     MK_VERIFY_ERROR(r, ErrorCode::ProviderUnavailable, "token not found");
     QVERIFY2(r.error().detail.contains(QStringLiteral("'mk-test'")), qPrintable(r.error().detail));
     QVERIFY(r.error().detail.contains(QStringLiteral("no-such-token")));
+    QCOMPARE(r.error().fault, crypto::ProviderFault::Token);
 }
 
 void TestKmsPkcs11::slotIndex()

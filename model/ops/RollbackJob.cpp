@@ -233,8 +233,11 @@ Result<OperationResult> rollback(const Target& target,
     if (refusedKeys > 0) {
         result.refused = true;
         result.refusal = QStringLiteral("%1 data keys were not deleted because values still reference "
-                                        "them (%2). Deleting them would make those values unreadable; "
-                                        "run rollback with --accept-loss to delete them anyway.")
+                                        "them (%2). Deleting them would make those values unreadable. "
+                                        "If a Mosaicoo/Grafana server is still running, it keeps writing "
+                                        "values under data keys: stop it (or disable envelope encryption) "
+                                        "and run rollback again. Use --accept-loss only to give up those "
+                                        "values.")
                              .arg(refusedKeys)
                              .arg(joinedSorted(refusedLocations));
     }

@@ -181,8 +181,10 @@ void ResultWizardPage::showResult(const model::OperationResult& r)
                << tr("<b>%1</b> %2").arg(number(r.changed), changed)
                << tr("<b>%1</b> skipped").arg(number(r.skipped))
                << tr("<b>%1</b> failed").arg(number(r.failed));
+        if (r.rereads > 0)
+            counts << tr("%1 rows changed by another writer meanwhile were read again").arg(number(r.rereads));
         if (r.conflicts > 0)
-            counts << tr("%1 conflicts (changed by another writer)").arg(number(r.conflicts));
+            counts << tr("%1 conflicts (kept changing under the operation; not written)").arg(number(r.conflicts));
         if (!r.dataKeysCreated.isEmpty())
             counts << tr("data key created: %1").arg(r.dataKeysCreated.join(QStringLiteral(", ")));
         if (r.dataKeysRewrapped > 0)

@@ -14,15 +14,17 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QStackedWidget>
 #include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
 
 namespace mk::ui {
 
 namespace {
 
+// A line edit with a button; the row passes focus (and its label's mnemonic) to the edit.
 QWidget* fileRow(QWidget* parent, QLineEdit* edit, QPushButton* button)
 {
     auto* row = new QWidget(parent);
@@ -30,7 +32,50 @@ QWidget* fileRow(QWidget* parent, QLineEdit* edit, QPushButton* button)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(edit, 1);
     layout->addWidget(button);
+    row->setFocusProxy(edit);
     return row;
+}
+
+// A form label whose mnemonic focuses `buddy` (a row container cannot take the focus itself).
+QLabel* buddyLabel(const QString& text, QWidget* buddy, QWidget* parent)
+{
+    auto* label = new QLabel(text, parent);
+    label->setBuddy(buddy);
+    return label;
+}
+
+// A page (or group) laid out as a form with wrapped notes below it. The notes are not form rows:
+// QFormLayout gives a word-wrapped label the height of its narrow size hint, which left a gap of
+// empty lines under every note (and squeezed the fields when it needed more).
+struct NotedForm
+{
+    QFormLayout* form;
+    QVBoxLayout* box;
+};
+
+NotedForm notedForm(QWidget* owner, bool margins)
+{
+    auto* box = new QVBoxLayout(owner);
+    if (!margins)
+        box->setContentsMargins(0, 0, 0, 0);
+    auto* form = new QFormLayout;
+    form->setContentsMargins(0, 0, 0, 0);
+    box->addLayout(form);
+    return {form, box};
+}
+
+void invalidateLayoutTree(QLayout* layout)
+{
+    layout->invalidate();
+    for (int i = 0; i < layout->count(); ++i) {
+        if (QLayout* sub = layout->itemAt(i)->layout())
+            invalidateLayoutTree(sub);
+    }
+}
+
+int defaultPort(int page)
+{
+    return page == ConnectionDialog::PostgresPage ? 5432 : page == ConnectionDialog::MysqlPage ? 3306 : 0;
 }
 
 } // namespace
@@ -40,7 +85,7 @@ ConnectionDialog::ConnectionDialog(Prompter& prompter, QWidget* parent)
     , m_prompter(prompter)
     , m_recentCombo(new QComboBox(this))
     , m_sourceCombo(new QComboBox(this))
-    , m_sourceStack(new QStackedWidget(this))
+    , m_sourceStack(new QWidget(this))
     , m_sqlitePathEdit(new QLineEdit(this))
     , m_hostEdit(new QLineEdit(this))
     , m_portSpin(new QSpinBox(this))
@@ -48,6 +93,9 @@ ConnectionDialog::ConnectionDialog(Prompter& prompter, QWidget* parent)
     , m_userEdit(new QLineEdit(this))
     , m_dbPasswordEdit(new QLineEdit(this))
     , m_tlsCombo(new QComboBox(this))
+    , m_caFileRow(nullptr)
+    , m_caFileEdit(new QLineEdit(this))
+    , m_serverHint(new QLabel(this))
     , m_configPathEdit(new QLineEdit(this))
     , m_keySourceCombo(new QComboBox(this))
     , m_keyFileRow(nullptr)
@@ -65,11 +113,18 @@ ConnectionDialog::ConnectionDialog(Prompter& prompter, QWidget* parent)
 
     m_recentCombo->setObjectName(QStringLiteral("recentCombo"));
     m_recentCombo->setAccessibleName(tr("Recent connections"));
+    // Long server URLs must not widen the dialog: the combo elides them.
+    m_recentCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_recentCombo->setMinimumContentsLength(24);
     m_sourceCombo->setObjectName(QStringLiteral("sourceCombo"));
     m_sourceCombo->setAccessibleName(tr("Database source"));
     m_sourceCombo->addItems({tr("SQLite database file"), tr("PostgreSQL server"),
                              tr("MySQL / MariaDB server"), tr("Configuration file (grafana.ini)")});
     m_sourceStack->setObjectName(QStringLiteral("sourceStack"));
+    // Not a QStackedWidget: that is as tall as its tallest page (word-wrapped labels included),
+    // which left an empty, server-page-sized hole under the one-line SQLite page.
+    auto* stackLayout = new QVBoxLayout(m_sourceStack);
+    stackLayout->setContentsMargins(0, 0, 0, 0);
 
     // SQLite page
     m_sqlitePathEdit->setObjectName(QStringLiteral("sqlitePathEdit"));
@@ -79,16 +134,19 @@ ConnectionDialog::ConnectionDialog(Prompter& prompter, QWidget* parent)
     sqliteBrowse->setObjectName(QStringLiteral("sqliteBrowseButton"));
     sqliteBrowse->setAccessibleName(tr("Browse for the SQLite file"));
     auto* sqlitePage = new QWidget(this);
-    auto* sqliteForm = new QFormLayout(sqlitePage);
-    sqliteForm->setContentsMargins(0, 0, 0, 0);
-    sqliteForm->addRow(tr("&File:"), fileRow(sqlitePage, m_sqlitePathEdit, sqliteBrowse));
+    const NotedForm sqliteLayout = notedForm(sqlitePage, false);
+    QFormLayout* sqliteForm = sqliteLayout.form;
+    sqliteForm->addRow(buddyLabel(tr("&File:"), m_sqlitePathEdit, sqlitePage),
+                       fileRow(sqlitePage, m_sqlitePathEdit, sqliteBrowse));
     auto* sqliteNote = new QLabel(tr("Opened read-only; nothing is written until you confirm an "
                                      "operation."),
                                   sqlitePage);
     sqliteNote->setWordWrap(true);
     sqliteNote->setForegroundRole(QPalette::PlaceholderText);
-    sqliteForm->addRow(QString(), sqliteNote);
-    m_sourceStack->addWidget(sqlitePage);
+    sqliteNote->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    QList<std::pair<QVBoxLayout*, QLabel*>> notes{{sqliteLayout.box, sqliteNote}};
+    stackLayout->addWidget(sqlitePage);
+    m_sourcePages << sqlitePage;
 
     // Server page (shared by PostgreSQL and MySQL)
     m_hostEdit->setObjectName(QStringLiteral("hostEdit"));
@@ -98,33 +156,56 @@ ConnectionDialog::ConnectionDialog(Prompter& prompter, QWidget* parent)
     m_portSpin->setAccessibleName(tr("Port"));
     m_portSpin->setRange(0, 65535);
     m_portSpin->setSpecialValueText(tr("default"));
+    m_portSpin->setValue(defaultPort(PostgresPage));
     m_databaseEdit->setObjectName(QStringLiteral("databaseEdit"));
     m_databaseEdit->setAccessibleName(tr("Database name"));
     m_databaseEdit->setText(QStringLiteral("grafana"));
     m_userEdit->setObjectName(QStringLiteral("userEdit"));
     m_userEdit->setAccessibleName(tr("User"));
+    m_userEdit->setPlaceholderText(QStringLiteral("grafana"));
     m_dbPasswordEdit->setObjectName(QStringLiteral("dbPasswordEdit"));
     m_dbPasswordEdit->setAccessibleName(tr("Database password"));
     m_dbPasswordEdit->setEchoMode(QLineEdit::Password);
     m_tlsCombo->setObjectName(QStringLiteral("tlsCombo"));
     m_tlsCombo->setAccessibleName(tr("TLS mode"));
-    for (const char* mode : {"prefer", "disable", "allow", "require", "verify-ca", "verify-full"})
-        m_tlsCombo->addItem(QString::fromLatin1(mode), QString::fromLatin1(mode));
+    m_tlsCombo->addItem(tr("disable — not encrypted"), QStringLiteral("disable"));
+    m_tlsCombo->addItem(tr("require — encrypted, certificate not checked"), QStringLiteral("require"));
+    m_tlsCombo->addItem(tr("verify-ca — encrypted, certificate signed by the CA"), QStringLiteral("verify-ca"));
+    m_tlsCombo->addItem(tr("verify-full — as verify-ca, and the host name matches"),
+                        QStringLiteral("verify-full"));
+    m_tlsCombo->setCurrentIndex(m_tlsCombo->findData(QStringLiteral("require")));
+    m_caFileEdit->setObjectName(QStringLiteral("caFileEdit"));
+    m_caFileEdit->setAccessibleName(tr("CA certificate file"));
+    m_caFileEdit->setPlaceholderText(tr("CA certificate (PEM) that signed the server's certificate"));
+    auto* caBrowse = new QPushButton(tr("Bro&wse…"), this);
+    caBrowse->setObjectName(QStringLiteral("caBrowseButton"));
+    caBrowse->setAccessibleName(tr("Browse for the CA certificate file"));
+    m_serverHint->setObjectName(QStringLiteral("serverHintLabel"));
+    m_serverHint->setWordWrap(true);
+    m_serverHint->setForegroundRole(QPalette::PlaceholderText);
+    m_serverHint->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     auto* serverPage = new QWidget(this);
-    auto* serverForm = new QFormLayout(serverPage);
-    serverForm->setContentsMargins(0, 0, 0, 0);
+    const NotedForm serverLayout = notedForm(serverPage, false);
+    QFormLayout* serverForm = serverLayout.form;
     auto* hostRow = new QWidget(serverPage);
     auto* hostLayout = new QHBoxLayout(hostRow);
     hostLayout->setContentsMargins(0, 0, 0, 0);
     hostLayout->addWidget(m_hostEdit, 1);
-    hostLayout->addWidget(new QLabel(tr("Port:"), hostRow));
+    auto* portLabel = new QLabel(tr("Po&rt:"), hostRow);
+    portLabel->setBuddy(m_portSpin);
+    hostLayout->addWidget(portLabel);
     hostLayout->addWidget(m_portSpin);
-    serverForm->addRow(tr("&Host:"), hostRow);
+    hostRow->setFocusProxy(m_hostEdit);
+    serverForm->addRow(buddyLabel(tr("&Host:"), m_hostEdit, serverPage), hostRow);
     serverForm->addRow(tr("&Database:"), m_databaseEdit);
     serverForm->addRow(tr("&User:"), m_userEdit);
     serverForm->addRow(tr("&Password:"), m_dbPasswordEdit);
     serverForm->addRow(tr("&TLS:"), m_tlsCombo);
-    m_sourceStack->addWidget(serverPage);
+    m_caFileRow = fileRow(serverPage, m_caFileEdit, caBrowse);
+    serverForm->addRow(buddyLabel(tr("&CA file:"), m_caFileEdit, serverPage), m_caFileRow);
+    notes.append({serverLayout.box, m_serverHint});
+    stackLayout->addWidget(serverPage);
+    m_sourcePages << serverPage;
 
     // Config page
     m_configPathEdit->setObjectName(QStringLiteral("configPathEdit"));
@@ -134,16 +215,19 @@ ConnectionDialog::ConnectionDialog(Prompter& prompter, QWidget* parent)
     configBrowse->setObjectName(QStringLiteral("configBrowseButton"));
     configBrowse->setAccessibleName(tr("Browse for the configuration file"));
     auto* configPage = new QWidget(this);
-    auto* configForm = new QFormLayout(configPage);
-    configForm->setContentsMargins(0, 0, 0, 0);
-    configForm->addRow(tr("&Config:"), fileRow(configPage, m_configPathEdit, configBrowse));
+    const NotedForm configLayout = notedForm(configPage, false);
+    QFormLayout* configForm = configLayout.form;
+    configForm->addRow(buddyLabel(tr("&Config:"), m_configPathEdit, configPage),
+                       fileRow(configPage, m_configPathEdit, configBrowse));
     auto* configNote = new QLabel(tr("[database] and [security] are read with the server's rules, "
                                      "including GF_* environment overrides."),
                                   configPage);
     configNote->setWordWrap(true);
     configNote->setForegroundRole(QPalette::PlaceholderText);
-    configForm->addRow(QString(), configNote);
-    m_sourceStack->addWidget(configPage);
+    configNote->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    notes.append({configLayout.box, configNote});
+    stackLayout->addWidget(configPage);
+    m_sourcePages << configPage;
 
     // Secret key
     m_keySourceCombo->setObjectName(QStringLiteral("keySourceCombo"));
@@ -162,19 +246,46 @@ ConnectionDialog::ConnectionDialog(Prompter& prompter, QWidget* parent)
     m_keyHint->setObjectName(QStringLiteral("keyHintLabel"));
     m_keyHint->setWordWrap(true);
     m_keyHint->setForegroundRole(QPalette::PlaceholderText);
+    m_keyHint->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     auto* keyGroup = new QGroupBox(tr("Secret key"), this);
-    auto* keyForm = new QFormLayout(keyGroup);
-    keyForm->addRow(tr("&Source:"), m_keySourceCombo);
+    const NotedForm keyLayout = notedForm(keyGroup, true);
+    QFormLayout* keyForm = keyLayout.form;
+    keyForm->addRow(tr("Ke&y source:"), m_keySourceCombo);
     m_keyFileRow = fileRow(keyGroup, m_keyFileEdit, keyBrowse);
-    keyForm->addRow(tr("Key &file:"), m_keyFileRow);
+    keyForm->addRow(buddyLabel(tr("Key &file:"), m_keyFileEdit, keyGroup), m_keyFileRow);
     keyForm->addRow(tr("&Key:"), m_secretKeyEdit);
-    keyForm->addRow(QString(), m_keyHint);
+    notes.append({keyLayout.box, m_keyHint});
 
     auto* dbGroup = new QGroupBox(tr("Database"), this);
-    auto* dbLayout = new QFormLayout(dbGroup);
-    dbLayout->addRow(tr("&Recent:"), m_recentCombo);
+    // The pages sit below the form, not in a spanning form row: QFormLayout lays such a row out
+    // at its size hint even when its wrapped notes need more height.
+    const NotedForm dbGroupLayout = notedForm(dbGroup, true);
+    QFormLayout* dbLayout = dbGroupLayout.form;
+    dbLayout->addRow(tr("R&ecent:"), m_recentCombo);
     dbLayout->addRow(tr("&Source:"), m_sourceCombo);
-    dbLayout->addRow(m_sourceStack);
+    dbGroupLayout.box->addWidget(m_sourceStack);
+
+    // One label column for all forms, so that fields line up across the pages and both groups.
+    const QList<QFormLayout*> forms{dbLayout, sqliteForm, serverForm, configForm, keyForm};
+    QList<QWidget*> labels;
+    int labelWidth = 0;
+    for (QFormLayout* form : forms) {
+        for (int row = 0; row < form->rowCount(); ++row) {
+            if (QLayoutItem* item = form->itemAt(row, QFormLayout::LabelRole); item && item->widget()) {
+                labels << item->widget();
+                labelWidth = std::max(labelWidth, item->widget()->sizeHint().width());
+            }
+        }
+    }
+    for (QWidget* label : std::as_const(labels))
+        label->setMinimumWidth(labelWidth);
+    // Notes start where the fields start.
+    for (const auto& [box, note] : std::as_const(notes)) {
+        auto* row = new QHBoxLayout;
+        row->addSpacing(labelWidth + dbLayout->horizontalSpacing());
+        row->addWidget(note, 1);
+        box->addLayout(row);
+    }
 
     m_banner->setObjectName(QStringLiteral("connectionBanner"));
     m_openButton->setObjectName(QStringLiteral("openButton"));
@@ -195,6 +306,7 @@ ConnectionDialog::ConnectionDialog(Prompter& prompter, QWidget* parent)
     setMinimumWidth(560);
 
     connect(m_sourceCombo, &QComboBox::currentIndexChanged, this, &ConnectionDialog::onSourceChanged);
+    connect(m_tlsCombo, &QComboBox::currentIndexChanged, this, &ConnectionDialog::onTlsModeChanged);
     connect(m_keySourceCombo, &QComboBox::currentIndexChanged, this,
             &ConnectionDialog::onKeySourceChanged);
     connect(m_recentCombo, &QComboBox::activated, this, [this](int index) {
@@ -215,6 +327,13 @@ ConnectionDialog::ConnectionDialog(Prompter& prompter, QWidget* parent)
         if (!path.isEmpty())
             m_configPathEdit->setText(path);
     });
+    connect(caBrowse, &QPushButton::clicked, this, [this] {
+        const QString path = browse(tr("CA Certificate"),
+                                    tr("Certificates (*.pem *.crt *.cer);;All files (*)"),
+                                    m_caFileEdit->text());
+        if (!path.isEmpty())
+            m_caFileEdit->setText(path);
+    });
     connect(keyBrowse, &QPushButton::clicked, this, [this] {
         const QString path = browse(tr("Secret Key File"), tr("All files (*)"), m_keyFileEdit->text());
         if (!path.isEmpty())
@@ -222,8 +341,17 @@ ConnectionDialog::ConnectionDialog(Prompter& prompter, QWidget* parent)
     });
     connect(&m_probe, &QFutureWatcherBase::finished, this, &ConnectionDialog::onProbeFinished);
 
+    // Keyboard order follows the form, page by page (hidden pages are skipped).
+    const QList<QWidget*> tabOrder{m_recentCombo, m_sourceCombo, m_sqlitePathEdit, sqliteBrowse, m_hostEdit,
+                                   m_portSpin, m_databaseEdit, m_userEdit, m_dbPasswordEdit, m_tlsCombo,
+                                   m_caFileEdit, caBrowse, m_configPathEdit, configBrowse, m_keySourceCombo,
+                                   m_keyFileEdit, keyBrowse, m_secretKeyEdit, m_openButton, m_cancelButton};
+    for (qsizetype i = 1; i < tabOrder.size(); ++i)
+        QWidget::setTabOrder(tabOrder.at(i - 1), tabOrder.at(i));
+
     setRecentConnections({});
     onSourceChanged(0);
+    onTlsModeChanged(m_tlsCombo->currentIndex());
     onKeySourceChanged(0);
 }
 
@@ -282,6 +410,7 @@ void ConnectionDialog::applyRecent(const RecentConnection& c)
         m_dbPasswordEdit->clear();
         if (const int i = m_tlsCombo->findData(c.tlsMode); i >= 0)
             m_tlsCombo->setCurrentIndex(i);
+        m_caFileEdit->setText(c.caFile);
         break;
     }
     m_keySourceCombo->setCurrentIndex(int(c.keySource));
@@ -291,12 +420,58 @@ void ConnectionDialog::applyRecent(const RecentConnection& c)
 
 void ConnectionDialog::onSourceChanged(int index)
 {
-    m_sourceStack->setCurrentIndex(index == ConfigPage ? 2 : index == SqlitePage ? 0 : 1);
-    if (index == PostgresPage || index == MysqlPage)
-        m_tlsCombo->setToolTip(index == MysqlPage ? tr("Informational for MySQL; the driver "
-                                                       "negotiates TLS when the server offers it")
-                                                  : QString());
+    const int current = index == ConfigPage ? 2 : index == SqlitePage ? 0 : 1;
+    for (qsizetype i = 0; i < m_sourcePages.size(); ++i)
+        m_sourcePages.at(i)->setVisible(i == current);
+    if (index == PostgresPage || index == MysqlPage) {
+        // The other engine's default port (or none) follows the engine; a typed port stays.
+        const int other = defaultPort(index == PostgresPage ? MysqlPage : PostgresPage);
+        if (m_portSpin->value() == 0 || m_portSpin->value() == other)
+            m_portSpin->setValue(defaultPort(index));
+        m_serverHint->setText(index == MysqlPage
+                                  ? tr("Opened read-only. For MySQL/MariaDB, “localhost” is the local "
+                                       "Unix socket; use 127.0.0.1 for TCP.")
+                                  : tr("Opened read-only; nothing is written until you confirm an "
+                                       "operation."));
+    }
     m_banner->hideMessage();
+    fitHeight(true);
+}
+
+void ConnectionDialog::fitHeight(bool mayShrink)
+{
+    if (!isVisible())
+        return;
+    // Layouts (nested ones too) and layout items cache size hints until the posted layout
+    // requests are handled: drop every cache now so that the height is right at once (page
+    // shown, note or message text changed).
+    const QList<QWidget*> children = findChildren<QWidget*>();
+    for (QWidget* child : children) {
+        if (child->layout())
+            invalidateLayoutTree(child->layout());
+        child->updateGeometry();
+    }
+    invalidateLayoutTree(layout());
+    layout()->activate();
+    int wanted = heightForWidth(width());
+    if (wanted <= 0)
+        wanted = sizeHint().height();
+    resize(width(), mayShrink ? wanted : std::max(height(), wanted));
+}
+
+QSize ConnectionDialog::sizeHint() const
+{
+    QSize hint = QDialog::sizeHint();
+    hint.setWidth(std::max(hint.width(), minimumWidth()));
+    if (const int height = heightForWidth(hint.width()); height > 0)
+        hint.setHeight(height);
+    return hint;
+}
+
+void ConnectionDialog::onTlsModeChanged(int index)
+{
+    // A CA file means nothing without TLS.
+    m_caFileRow->setEnabled(m_tlsCombo->itemData(index).toString() != QLatin1String("disable"));
 }
 
 void ConnectionDialog::onKeySourceChanged(int index)
@@ -338,6 +513,8 @@ RecentConnection ConnectionDialog::connection() const
         c.database = m_databaseEdit->text().trimmed();
         c.user = m_userEdit->text().trimmed();
         c.tlsMode = m_tlsCombo->currentData().toString();
+        if (m_caFileRow->isEnabled() && !m_caFileEdit->text().trimmed().isEmpty())
+            c.caFile = QFileInfo(m_caFileEdit->text().trimmed()).absoluteFilePath();
         break;
     }
     c.keySource = RecentConnection::KeySource(m_keySourceCombo->currentIndex());
@@ -374,6 +551,9 @@ model::OpenRequest ConnectionDialog::buildRequest() const
             url += QLatin1Char(':') + QString::number(m_portSpin->value());
         url += QLatin1Char('/') + QString::fromLatin1(QUrl::toPercentEncoding(m_databaseEdit->text().trimmed()));
         url += QStringLiteral("?sslmode=") + m_tlsCombo->currentData().toString();
+        const QString ca = m_caFileEdit->text().trimmed();
+        if (m_caFileRow->isEnabled() && !ca.isEmpty())
+            url += QStringLiteral("&sslrootcert=") + QString::fromLatin1(QUrl::toPercentEncoding(ca));
         request.dbUrl = url;
     }
     switch (RecentConnection::KeySource(m_keySourceCombo->currentIndex())) {
@@ -392,6 +572,7 @@ model::OpenRequest ConnectionDialog::buildRequest() const
 void ConnectionDialog::showError(const QString& message)
 {
     m_banner->showMessage(message, MessageBanner::Type::Error);
+    fitHeight(false); // room for the whole message, no squeezed fields
 }
 
 void ConnectionDialog::setBusy(bool busy)
@@ -441,6 +622,7 @@ void ConnectionDialog::accept()
     }
     m_banner->showMessage(tr("Opening %1…").arg(model::targetDisplayName(*resolved)),
                           MessageBanner::Type::Information);
+    fitHeight(false);
     m_pending = *resolved;
     setBusy(true);
     m_probe.setFuture(QtConcurrent::run(&m_pool, &model::probeTarget, *resolved));

@@ -14,7 +14,6 @@ class QComboBox;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
-class QStackedWidget;
 class QLabel;
 
 namespace mk::ui {
@@ -57,20 +56,26 @@ signals:
 public:
     void accept() override;
     void reject() override;
+    // At least the minimum width, and as tall as the wrapped notes need at that width.
+    QSize sizeHint() const override;
 
 private:
     void onSourceChanged(int index);
+    void onTlsModeChanged(int index);
     void onKeySourceChanged(int index);
     void onProbeFinished();
     void setBusy(bool busy);
     void showError(const QString& message);
+    // Resizes to the height the contents need at the current width (growing only, unless mayShrink).
+    void fitHeight(bool mayShrink);
     QString browse(const QString& title, const QString& filter, const QString& current);
 
     Prompter& m_prompter;
     QProcessEnvironment m_environment = QProcessEnvironment::systemEnvironment();
     QComboBox* m_recentCombo;
     QComboBox* m_sourceCombo;
-    QStackedWidget* m_sourceStack;
+    QWidget* m_sourceStack;        // holds the pages; only the current one is visible
+    QList<QWidget*> m_sourcePages; // SQLite, server, config
     QLineEdit* m_sqlitePathEdit;
     QLineEdit* m_hostEdit;
     QSpinBox* m_portSpin;
@@ -78,6 +83,9 @@ private:
     QLineEdit* m_userEdit;
     QLineEdit* m_dbPasswordEdit;
     QComboBox* m_tlsCombo;
+    QWidget* m_caFileRow;
+    QLineEdit* m_caFileEdit;
+    QLabel* m_serverHint;
     QLineEdit* m_configPathEdit;
     QComboBox* m_keySourceCombo;
     QWidget* m_keyFileRow;

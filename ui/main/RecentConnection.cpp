@@ -46,6 +46,7 @@ QList<RecentConnection> RecentConnection::load(QSettings& settings)
         c.database = settings.value(QStringLiteral("database")).toString();
         c.user = settings.value(QStringLiteral("user")).toString();
         c.tlsMode = settings.value(QStringLiteral("tlsMode")).toString();
+        c.caFile = settings.value(QStringLiteral("caFile")).toString();
         c.keySource = KeySource(std::clamp(settings.value(QStringLiteral("keySource")).toInt(), 0, 2));
         c.keyFile = settings.value(QStringLiteral("keyFile")).toString();
         list.append(c);
@@ -68,6 +69,7 @@ void RecentConnection::save(QSettings& settings, const QList<RecentConnection>& 
         settings.setValue(QStringLiteral("database"), c.database);
         settings.setValue(QStringLiteral("user"), c.user);
         settings.setValue(QStringLiteral("tlsMode"), c.tlsMode);
+        settings.setValue(QStringLiteral("caFile"), c.caFile);
         settings.setValue(QStringLiteral("keySource"), int(c.keySource));
         settings.setValue(QStringLiteral("keyFile"), c.keyFile);
     }

@@ -32,6 +32,7 @@ struct RecentConnection
     QString database;
     QString user;
     QString tlsMode;
+    QString caFile; // CA certificate for TLS (a path, not a secret)
     KeySource keySource = KeySource::Automatic;
     QString keyFile;
 

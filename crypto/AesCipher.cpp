@@ -2,6 +2,7 @@
 
 #include "crypto/Algorithm.h"
 #include "crypto/OpenSslErrors.h"
+#include "crypto/OpenSslThread.h"
 
 #include <openssl/evp.h>
 
@@ -18,6 +19,12 @@ struct CipherCtxDeleter
     void operator()(EVP_CIPHER_CTX* ctx) const noexcept { EVP_CIPHER_CTX_free(ctx); }
 };
 using CipherCtxPtr = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter>;
+
+CipherCtxPtr newCipherCtx()
+{
+    detail::releaseOpenSslStateAtThreadExit();
+    return CipherCtxPtr(EVP_CIPHER_CTX_new());
+}
 
 constexpr qsizetype kKeySize = 32;
 constexpr int kChunk = 1 << 30; // EVP lengths are int
@@ -66,7 +73,7 @@ Result<QByteArray> cfb(QByteArrayView key, QByteArrayView iv, QByteArrayView inp
 {
     if (auto ok = checkKey(key, iv, kCfbIvSize); !ok)
         return std::unexpected(ok.error());
-    CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+    CipherCtxPtr ctx = newCipherCtx();
     if (!ctx)
         return opensslFailure("EVP_CIPHER_CTX_new");
     if (EVP_CipherInit_ex(ctx.get(), EVP_aes_256_cfb128(), nullptr, bytes(key), bytes(iv), encrypt) != 1)
@@ -97,7 +104,7 @@ Result<QByteArray> gcmSeal(QByteArrayView key, QByteArrayView nonce, QByteArrayV
 {
     if (auto ok = checkKey(key, nonce, kGcmNonceSize); !ok)
         return std::unexpected(ok.error());
-    CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+    CipherCtxPtr ctx = newCipherCtx();
     if (!ctx)
         return opensslFailure("EVP_CIPHER_CTX_new");
     if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1
@@ -127,7 +134,7 @@ Result<QByteArray> gcmOpen(QByteArrayView key, QByteArrayView nonce, QByteArrayV
     const QByteArrayView ciphertext = sealed.first(sealed.size() - kGcmTagSize);
     QByteArray tag = sealed.last(kGcmTagSize).toByteArray();
 
-    CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+    CipherCtxPtr ctx = newCipherCtx();
     if (!ctx)
         return opensslFailure("EVP_CIPHER_CTX_new");
     if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1

@@ -2,6 +2,7 @@
 
 #include "crypto/Algorithm.h"
 #include "crypto/OpenSslErrors.h"
+#include "crypto/OpenSslThread.h"
 
 #include <openssl/rand.h>
 
@@ -15,6 +16,7 @@ namespace {
 
 void fillRandom(char* out, qsizetype n)
 {
+    detail::releaseOpenSslStateAtThreadExit();
     qsizetype done = 0;
     while (done < n) {
         const int chunk = static_cast<int>(std::min<qsizetype>(n - done, 1 << 20));

@@ -2,6 +2,7 @@
 
 #include "crypto/CryptoLog.h"
 #include "crypto/OpenSslErrors.h"
+#include "crypto/OpenSslThread.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -97,6 +98,7 @@ SecretBytes pbkdf2Sha256OpenSsl(QByteArrayView password, QByteArrayView salt, in
 {
     if (iterations < 1 || keyLength < 1 || password.size() > INT_MAX || salt.size() > INT_MAX)
         return {};
+    detail::releaseOpenSslStateAtThreadExit();
     SecretBytes key = SecretBytes::zeroed(keyLength);
     const int ok = PKCS5_PBKDF2_HMAC(nonNull(password), static_cast<int>(password.size()),
                                      reinterpret_cast<const unsigned char*>(nonNull(salt)),

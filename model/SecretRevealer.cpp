@@ -73,8 +73,10 @@ Result<QString> revealSecret(const Target& target, const ValueAddress& address)
     QString text = decoder.decode(*plain);
     const bool bad = decoder.hasError();
     plain->fill('\0');
-    if (bad)
+    if (bad) {
+        text.fill(QChar(u'\0')); // what did decode is still (part of) the plaintext
         return fail(ErrorKind::Failed, reasonDescription(FailureReason::ImplausiblePlaintext));
+    }
     return text;
 }
 

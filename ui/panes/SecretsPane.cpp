@@ -8,8 +8,10 @@
 #include "model/ops/ValueRecord.h"
 #include "ui/common/Prompter.h"
 
+#include <QClipboard>
 #include <QComboBox>
 #include <QFontDatabase>
+#include <QGuiApplication>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -23,6 +25,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <utility>
 
 namespace mk::ui {
 
@@ -63,6 +67,7 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
     , m_revealPanel(new QWidget(this))
     , m_revealLabel(new QLabel(m_revealPanel))
     , m_revealedEdit(new QPlainTextEdit(m_revealPanel))
+    , m_copyRevealButton(new QPushButton(tr("&Copy"), m_revealPanel))
     , m_hideRevealButton(new QPushButton(tr("&Hide"), m_revealPanel))
 {
     setObjectName(QStringLiteral("secretsPane"));
@@ -136,15 +141,22 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
     m_revealedEdit->setObjectName(QStringLiteral("revealedValueEdit"));
     m_revealedEdit->setAccessibleName(tr("Revealed value"));
     m_revealedEdit->setReadOnly(true);
+    m_revealedEdit->setUndoRedoEnabled(false);
     m_revealedEdit->setMaximumHeight(m_revealedEdit->fontMetrics().height() * 5 + 12);
     m_revealedEdit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_copyRevealButton->setObjectName(QStringLiteral("copyRevealedButton"));
+    m_copyRevealButton->setAccessibleName(tr("Copy the revealed value"));
+    m_copyRevealButton->setToolTip(tr("Copy the value to the clipboard; it is removed from the "
+                                      "clipboard when the value hides"));
     m_hideRevealButton->setObjectName(QStringLiteral("hideRevealButton"));
     m_hideRevealButton->setAccessibleName(tr("Hide the revealed value"));
     auto* revealLayout = new QGridLayout(m_revealPanel);
     revealLayout->setContentsMargins(0, 0, 0, 0);
     revealLayout->addWidget(m_revealLabel, 0, 0);
-    revealLayout->addWidget(m_hideRevealButton, 0, 1, Qt::AlignRight);
-    revealLayout->addWidget(m_revealedEdit, 1, 0, 1, 2);
+    revealLayout->addWidget(m_copyRevealButton, 0, 1, Qt::AlignRight);
+    revealLayout->addWidget(m_hideRevealButton, 0, 2, Qt::AlignRight);
+    revealLayout->addWidget(m_revealedEdit, 1, 0, 1, 3);
+    revealLayout->setColumnStretch(0, 1);
     m_revealPanel->hide();
 
     auto* bottom = new QHBoxLayout;
@@ -192,7 +204,14 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
     connect(m_view, &QTableView::doubleClicked, this, &SecretsPane::revealCurrent);
     connect(m_revealButton, &QPushButton::clicked, this, &SecretsPane::revealCurrent);
     connect(m_reEncryptButton, &QPushButton::clicked, this, &SecretsPane::reEncryptRequested);
+    connect(m_copyRevealButton, &QPushButton::clicked, this, &SecretsPane::copyRevealed);
     connect(m_hideRevealButton, &QPushButton::clicked, this, &SecretsPane::hideRevealed);
+    // Whatever reaches the clipboard while a value is shown (the Copy button, or a selection
+    // copied from the value's field) is checked when the value hides.
+    connect(QGuiApplication::clipboard(), &QClipboard::changed, this, [this](QClipboard::Mode mode) {
+        if (!m_revealedValue.isEmpty() && !m_clipboardModes.contains(int(mode)))
+            m_clipboardModes << int(mode);
+    });
     connect(&m_revealTimer, &QTimer::timeout, this, &SecretsPane::hideRevealed);
     connect(m_verifyStartButton, &QPushButton::clicked, this, &SecretsPane::startVerify);
     connect(m_verifyCancelButton, &QPushButton::clicked, this, &SecretsPane::cancelVerify);
@@ -212,7 +231,7 @@ SecretsPane::~SecretsPane()
     m_verifyWatcher.cancel();
     m_verifyWatcher.waitForFinished();
     m_revealWatcher.waitForFinished();
-    m_revealedEdit->clear();
+    wipeRevealed();
     if (m_target)
         m_target->secretKey.fill('\0');
 }
@@ -455,8 +474,9 @@ void SecretsPane::revealCurrent()
     const QString place = tr("%1, row %2, field %3").arg(row->location, row->rowId, row->field);
     const bool ok = m_prompter.confirm(
         this, tr("Reveal Secret"),
-        tr("Decrypt and show the value of %1?\n\nIt is shown for %2 seconds, then hidden again. "
-           "The reveal is recorded in the activity log (without the value).")
+        tr("Decrypt and show the value of %1?\n\nIt is shown for %2 seconds, then hidden again "
+           "(and removed from the clipboard if you copy it). The reveal is recorded in the "
+           "activity log (without the value).")
             .arg(place)
             .arg(m_revealTimer.interval() / 1000),
         tr("Reveal"));
@@ -493,16 +513,24 @@ void SecretsPane::onRevealFinished()
         m_revealLabel->setText(tr("Cannot reveal %1: %2").arg(m_revealPlace, result.error().message));
         m_revealedEdit->clear();
         m_revealedEdit->hide();
+        m_copyRevealButton->hide();
         m_revealPanel->show();
         m_revealTimer.start();
         return;
     }
-    m_revealLabel->setText(tr("Plaintext of %1 — hides in %2 s")
+    m_revealLabel->setText(tr("Plaintext of %1 — hides in %2 s (a copy on the clipboard is removed "
+                              "then)")
                                .arg(m_revealPlace)
                                .arg(m_revealTimer.interval() / 1000));
-    m_revealedEdit->setPlainText(*result);
-    result->fill(QLatin1Char('\0'));
+    // The future no longer holds the value: the pane's member is its only reference, which
+    // wipeRevealed() overwrites in place.
+    m_revealedValue = std::move(*result);
+    m_clipboardModes.clear();
+    m_revealedEdit->setPlainText(m_revealedValue);
     m_revealedEdit->show();
+    m_copyRevealButton->setText(tr("&Copy"));
+    m_copyRevealButton->setEnabled(!m_revealedValue.isEmpty());
+    m_copyRevealButton->show();
     m_revealPanel->show();
     m_revealTimer.start();
     entry.outcome = QStringLiteral("shown");
@@ -510,14 +538,49 @@ void SecretsPane::onRevealFinished()
     emit revealShown();
 }
 
+void SecretsPane::copyRevealed()
+{
+    if (m_revealedValue.isEmpty() || m_revealPanel->isHidden())
+        return;
+    QGuiApplication::clipboard()->setText(m_revealedValue);
+    m_copyRevealButton->setText(tr("Copied"));
+}
+
 void SecretsPane::hideRevealed()
 {
     m_revealTimer.stop();
     const bool wasShown = !m_revealPanel->isHidden();
-    m_revealedEdit->clear();
+    wipeRevealed();
     m_revealPanel->hide();
     if (wasShown)
         emit revealHidden();
+}
+
+void SecretsPane::wipeRevealed()
+{
+    if (!m_revealedValue.isEmpty() && qGuiApp) {
+        // Clearing emits QClipboard::changed, which would add to the list being read.
+        const QList<int> modes = std::exchange(m_clipboardModes, {});
+        QClipboard* clipboard = QGuiApplication::clipboard();
+        for (const int m : modes) {
+            const auto mode = QClipboard::Mode(m);
+            bool ours = false;
+            {
+                const QString held = clipboard->text(mode); // released before the wipe below
+                ours = !held.isEmpty() && m_revealedValue.contains(held);
+            }
+            if (ours)
+                clipboard->clear(mode);
+        }
+    }
+    m_clipboardModes.clear();
+    m_revealedEdit->clear();
+    // In place when no one else holds the string (the clipboard's copy is gone by now). Qt's text
+    // document keeps its own buffer, which it frees without overwriting: the core-dump and ptrace
+    // protections of main() cover that.
+    m_revealedValue.fill(QChar(u'\0'));
+    m_revealedValue.clear();
+    m_copyRevealButton->setText(tr("&Copy"));
 }
 
 } // namespace mk::ui

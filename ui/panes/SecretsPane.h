@@ -31,7 +31,9 @@ class Prompter;
 
 // Every encrypted value: filters (text, location, format, data key, status) and sorting run on the
 // model's index worker; a background verify (Start / Cancel, progress) fills the Status column;
-// "Reveal" decrypts one value off the GUI thread after a confirmation and hides it again.
+// "Reveal" decrypts one value off the GUI thread after a confirmation and hides it again. Hiding
+// (the timeout, the Hide button, another reveal, closing the database) also removes the value from
+// the clipboard when it was copied there meanwhile, and wipes the pane's copy of it.
 class SecretsPane : public QWidget
 {
     Q_OBJECT
@@ -75,6 +77,8 @@ private:
     void updateActions();
     void onVerifyFinished();
     void onRevealFinished();
+    void copyRevealed();
+    void wipeRevealed();
 
     Prompter& m_prompter;
     model::SecretsTableModel* m_model;
@@ -95,6 +99,7 @@ private:
     QWidget* m_revealPanel;
     QLabel* m_revealLabel;
     QPlainTextEdit* m_revealedEdit;
+    QPushButton* m_copyRevealButton;
     QPushButton* m_hideRevealButton;
     QTimer m_filterTimer;
     QTimer m_revealTimer;
@@ -105,6 +110,8 @@ private:
     QFutureWatcher<model::Result<model::VerifyResult>> m_verifyWatcher;
     QFutureWatcher<model::Result<QString>> m_revealWatcher;
     QString m_revealPlace;
+    QString m_revealedValue;    // the one copy the pane owns; wiped when hidden
+    QList<int> m_clipboardModes; // QClipboard::Mode values changed while a value was shown
 };
 
 } // namespace mk::ui

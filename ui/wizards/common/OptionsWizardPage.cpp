@@ -4,6 +4,7 @@
 
 #include <QCheckBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QVBoxLayout>
 
 namespace mk::ui {
@@ -23,6 +24,34 @@ OptionsWizardPage::OptionsWizardPage(OperationWizard* wizard)
     layout->addWidget(m_dryRun);
     layout->addStretch(1);
     connect(m_dryRun, &QCheckBox::toggled, this, &OptionsWizardPage::completeChanged);
+    // Before the wizard (deleted on close) destroys its pages: subclasses empty their fields in
+    // their destructors, which would free the buffers without overwriting them.
+    connect(wizard, &QDialog::finished, this, &OptionsWizardPage::wipeLineEdits);
+}
+
+OptionsWizardPage::~OptionsWizardPage()
+{
+    wipeLineEdits();
+}
+
+void OptionsWizardPage::wipe(const QList<QLineEdit*>& edits)
+{
+    QList<QString> texts;
+    texts.reserve(edits.size());
+    for (QLineEdit* edit : edits) {
+        texts << edit->text(); // shares the edit's buffer
+        const QSignalBlocker blocker(edit);
+        edit->clear(); // the edit lets go of it (and of its undo history)
+    }
+    // Each fill() detaches while another copy still shares the buffer; the last one overwrites the
+    // buffer itself.
+    for (QString& text : texts)
+        text.fill(QChar(u'\0'));
+}
+
+void OptionsWizardPage::wipeLineEdits()
+{
+    wipe(findChildren<QLineEdit*>());
 }
 
 bool OptionsWizardPage::isDryRun() const

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace mk::test {
@@ -183,13 +184,16 @@ DatabasePlaintexts plaintextsOf(const model::Target& target, int minimumLength)
             continue; // not UTF-8 text: nothing an output would carry as text
         const QByteArray bytes = text->toUtf8();
         keep(bytes);
+        // A map of secure fields ({"password": "..."}) also hides each field on its own; a
+        // document with nested values (a snapshot's dashboard) is not a map of secrets: its titles
+        // are shown as names elsewhere.
         const QJsonDocument doc = QJsonDocument::fromJson(bytes);
         if (doc.isObject()) {
             const QJsonObject object = doc.object();
-            for (auto it = object.begin(); it != object.end(); ++it) {
-                if (it.value().isString())
-                    keep(it.value().toString().toUtf8());
-            }
+            const bool flat = std::all_of(object.begin(), object.end(),
+                                          [](const QJsonValueConstRef v) { return v.isString(); });
+            for (auto it = object.begin(); flat && it != object.end(); ++it)
+                keep(it.value().toString().toUtf8());
         }
     }
     return out;
@@ -267,9 +271,10 @@ ProbeOutcome probeProcessHardening(const QString& program,
 {
     QProcess process;
     process.setProcessEnvironment(environment);
+    const QString resolved = program.contains(QLatin1Char('/')) ? QFileInfo(program).absoluteFilePath() : program;
     process.setWorkingDirectory(QStringLiteral("/"));
     process.setChildProcessModifier(&prepareHardeningProbeChild);
-    process.start(program, arguments);
+    process.start(resolved, arguments);
     if (!process.waitForStarted(10'000))
         return {false, QStringLiteral("%1 did not start: %2").arg(program, process.errorString())};
     // Until exec the child is still the test (and not dumpable after setuid): wait for the

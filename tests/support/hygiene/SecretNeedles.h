@@ -78,9 +78,9 @@ struct DatabasePlaintexts
 };
 
 // Decrypts every value of the database through the engine (model::revealSecret per value, the
-// GUI's own path). JSON-object plaintexts also contribute their string members. Values shorter
-// than minimumLength bytes ("", "null", "Bearer", ...) are counted, not returned: they would match
-// ordinary text.
+// GUI's own path). Flat JSON objects of strings (maps of secure fields) also contribute each
+// member. Values shorter than minimumLength bytes ("", "null", "Bearer", ...) are counted, not
+// returned: they would match ordinary text.
 DatabasePlaintexts plaintextsOf(const model::Target& target, int minimumLength = 8);
 
 // Core dumps and ptrace of a running process, read from the outside (/proc).

@@ -3,6 +3,7 @@
 #include "model/TargetProbe.h"
 #include "ui/common/MessageBanner.h"
 #include "ui/common/Prompter.h"
+#include "ui/common/SecretFields.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -361,6 +362,9 @@ ConnectionDialog::~ConnectionDialog()
     m_probe.waitForFinished();
     if (m_pending)
         m_pending->secretKey.fill('\0');
+    if (m_target)
+        m_target->secretKey.fill('\0'); // our copy; a caller's copy detaches and stays intact
+    wipeLineEdits({m_secretKeyEdit, m_dbPasswordEdit});
 }
 
 QString ConnectionDialog::browse(const QString& title, const QString& filter, const QString& current)
@@ -407,7 +411,7 @@ void ConnectionDialog::applyRecent(const RecentConnection& c)
         m_portSpin->setValue(c.port);
         m_databaseEdit->setText(c.database);
         m_userEdit->setText(c.user);
-        m_dbPasswordEdit->clear();
+        wipeLineEdits({m_dbPasswordEdit});
         if (const int i = m_tlsCombo->findData(c.tlsMode); i >= 0)
             m_tlsCombo->setCurrentIndex(i);
         m_caFileEdit->setText(c.caFile);
@@ -415,7 +419,7 @@ void ConnectionDialog::applyRecent(const RecentConnection& c)
     }
     m_keySourceCombo->setCurrentIndex(int(c.keySource));
     m_keyFileEdit->setText(c.keyFile);
-    m_secretKeyEdit->clear();
+    wipeLineEdits({m_secretKeyEdit});
 }
 
 void ConnectionDialog::onSourceChanged(int index)
@@ -645,8 +649,7 @@ void ConnectionDialog::onProbeFinished()
     m_banner->hideMessage();
     m_target = std::move(m_pending);
     m_pending.reset();
-    m_secretKeyEdit->clear();
-    m_dbPasswordEdit->clear();
+    wipeLineEdits({m_secretKeyEdit, m_dbPasswordEdit});
     emit probeFinished(true);
     QDialog::accept();
 }

@@ -1,5 +1,6 @@
 #include "ui/wizards/common/OptionsWizardPage.h"
 
+#include "ui/common/SecretFields.h"
 #include "ui/wizards/common/OperationWizard.h"
 
 #include <QCheckBox>
@@ -34,24 +35,9 @@ OptionsWizardPage::~OptionsWizardPage()
     wipeLineEdits();
 }
 
-void OptionsWizardPage::wipe(const QList<QLineEdit*>& edits)
-{
-    QList<QString> texts;
-    texts.reserve(edits.size());
-    for (QLineEdit* edit : edits) {
-        texts << edit->text(); // shares the edit's buffer
-        const QSignalBlocker blocker(edit);
-        edit->clear(); // the edit lets go of it (and of its undo history)
-    }
-    // Each fill() detaches while another copy still shares the buffer; the last one overwrites the
-    // buffer itself.
-    for (QString& text : texts)
-        text.fill(QChar(u'\0'));
-}
-
 void OptionsWizardPage::wipeLineEdits()
 {
-    wipe(findChildren<QLineEdit*>());
+    ui::wipeLineEdits(findChildren<QLineEdit*>());
 }
 
 bool OptionsWizardPage::isDryRun() const

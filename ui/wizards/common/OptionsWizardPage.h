@@ -30,10 +30,7 @@ public:
     // Lines for the confirm page.
     virtual QStringList summary() const;
 
-    // Empties the line edits and overwrites the strings they held (in place once the last
-    // reference is reached: edits filled from one string share its buffer). Signals are blocked.
-    static void wipe(const QList<QLineEdit*>& edits);
-    // Every line edit of this page.
+    // Every line edit of this page (ui/common/SecretFields.h).
     void wipeLineEdits();
 
 protected:

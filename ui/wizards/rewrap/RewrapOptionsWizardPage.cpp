@@ -27,6 +27,7 @@
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QTextDocumentFragment>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -38,9 +39,24 @@ namespace {
 constexpr int kMinimumKeyLength = 16;
 constexpr int kGeneratedKeyLength = 32;
 
-QByteArray digestOf(const QByteArray& key)
+constexpr int kClipboardSeconds = 60;
+
+// SHA-256 of the key's UTF-8 form; the temporary UTF-8 copy is overwritten before it is freed.
+QByteArray digestOf(const QString& key)
 {
-    return QCryptographicHash::hash(key, QCryptographicHash::Sha256);
+    QByteArray bytes = key.toUtf8();
+    const QByteArray digest = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256);
+    bytes.fill('\0');
+    return digest;
+}
+
+// Whether the key's UTF-8 form equals `other`, without leaving the UTF-8 copy behind.
+bool utf8Equals(const QString& key, const QByteArray& other)
+{
+    QByteArray bytes = key.toUtf8();
+    const bool equal = bytes == other;
+    bytes.fill('\0');
+    return equal;
 }
 
 } // namespace
@@ -211,8 +227,16 @@ RewrapOptionsWizardPage::RewrapOptionsWizardPage(OperationWizard* wizard)
     connect(m_save, &QPushButton::clicked, this, &RewrapOptionsWizardPage::saveToFile);
     connect(m_copy, &QPushButton::clicked, this, [this] {
         QApplication::clipboard()->setText(m_generated->text());
-        m_copy->setText(tr("Copied"));
+        m_copiedDigest = digestOf(m_generated->text());
+        m_copy->setText(tr("Copied (cleared in %1 s)").arg(kClipboardSeconds));
+        m_clipboardTimer.start();
     });
+    // A copied key stays on the clipboard for a minute or until the wizard closes, whichever is
+    // first, and only if the clipboard still holds it (something copied since is left alone).
+    m_clipboardTimer.setSingleShot(true);
+    m_clipboardTimer.setInterval(kClipboardSeconds * 1000);
+    connect(&m_clipboardTimer, &QTimer::timeout, this, &RewrapOptionsWizardPage::clearCopiedKey);
+    connect(wizard, &QDialog::finished, this, &RewrapOptionsWizardPage::clearCopiedKey);
     connect(
         m_provider, &QComboBox::currentIndexChanged, this, &RewrapOptionsWizardPage::refreshHealth);
     connect(m_createKey, &QPushButton::clicked, this, &RewrapOptionsWizardPage::createKey);
@@ -322,10 +346,9 @@ QString RewrapOptionsWizardPage::keyProblem() const
         return tr("Use at least %1 characters.").arg(kMinimumKeyLength);
     if (key.trimmed() != key)
         return tr("Leading or trailing spaces are lost in an ini file.");
-    const QByteArray bytes = key.toUtf8();
-    if (bytes == operationWizard()->target().secretKey)
+    if (utf8Equals(key, operationWizard()->target().secretKey))
         return tr("This is the current secret key.");
-    if (bytes == QByteArray(config::kPublicDefaultSecretKey))
+    if (utf8Equals(key, QByteArray(config::kPublicDefaultSecretKey)))
         return tr("This is the public default key.");
     if (m_repeatKey->text() != key)
         return tr("The two entries differ.");
@@ -353,12 +376,33 @@ void RewrapOptionsWizardPage::updateKeyState()
     m_problem->setText(problem);
     m_problem->setVisible(!problem.isEmpty());
     m_save->setEnabled(problem.isEmpty());
-    if (!m_savedFile.isEmpty() && digestOf(key.toUtf8()) != m_savedKeyDigest) {
+    if (!m_savedFile.isEmpty() && digestOf(key) != m_savedKeyDigest) {
         m_savedFile.clear();
         m_savedKeyDigest.clear();
         m_saved->setText(tr("The key changed after it was saved: save it again."));
     }
     emit completeChanged();
+}
+
+void RewrapOptionsWizardPage::clearCopiedKey()
+{
+    m_clipboardTimer.stop();
+    if (m_copiedDigest.isEmpty())
+        return;
+    QClipboard* clipboard = QApplication::clipboard();
+    for (const auto mode : {QClipboard::Clipboard, QClipboard::Selection}) {
+        if (mode == QClipboard::Selection && !clipboard->supportsSelection())
+            continue;
+        bool ours = false;
+        {
+            const QString held = clipboard->text(mode);
+            ours = !held.isEmpty() && digestOf(held) == m_copiedDigest;
+        }
+        if (ours)
+            clipboard->clear(mode);
+    }
+    m_copiedDigest.clear();
+    m_copy->setText(tr("&Copy"));
 }
 
 void RewrapOptionsWizardPage::generate()
@@ -389,7 +433,9 @@ void RewrapOptionsWizardPage::saveToFile()
         return;
     }
     QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+    // Unbuffered: no copy of the key in QFile's write buffer.
+    if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly | QIODevice::Unbuffered,
+                   QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
         m_saved->setText(tr("Cannot write %1: %2").arg(path, file.errorString()));
         return;
     }
@@ -405,7 +451,7 @@ void RewrapOptionsWizardPage::saveToFile()
     }
     file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     m_savedFile = path;
-    m_savedKeyDigest = digestOf(m_newKey->text().toUtf8());
+    m_savedKeyDigest = digestOf(m_newKey->text());
     m_saved->setText(tr("Saved to %1 (mode 0600).").arg(path));
     emit completeChanged();
 }

@@ -7,6 +7,7 @@
 #include <QByteArray>
 #include <QFutureWatcher>
 #include <QHash>
+#include <QTimer>
 
 #include <optional>
 
@@ -77,6 +78,7 @@ private:
     void generate();
     void saveToFile();
     void hideGenerated();
+    void clearCopiedKey();
 
     QGroupBox* m_providerBox;
     QComboBox* m_provider;
@@ -95,6 +97,8 @@ private:
     QCheckBox* m_stored;
     QString m_savedFile;
     QByteArray m_savedKeyDigest;
+    QTimer m_clipboardTimer;
+    QByteArray m_copiedDigest; // SHA-256 of the key put on the clipboard (empty: none)
 
     QWidget* m_healthPanel;
     QLabel* m_healthIcon;

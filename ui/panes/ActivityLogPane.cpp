@@ -1,13 +1,12 @@
 #include "ui/panes/ActivityLogPane.h"
 
 #include "model/items/ActivityLogModel.h"
+#include "ui/common/TableViews.h"
 
 #include <QDir>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
-#include <QSettings>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -31,19 +30,7 @@ ActivityLogPane::ActivityLogPane(const model::ActivityLog& log, QWidget* parent)
     m_view->setObjectName(QStringLiteral("activityLogView"));
     m_view->setAccessibleName(tr("Activity log entries"));
     m_view->setModel(m_model);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setAlternatingRowColors(true);
-    m_view->setWordWrap(false);
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 10);
-    QHeaderView* header = m_view->horizontalHeader();
-    header->setStretchLastSection(true);
-    header->setHighlightSections(false);
-    const int widths[] = {160, 100, 300, 100, 220, 300};
-    for (int c = 0; c < model::ActivityLogModel::ColumnCount; ++c)
-        header->resizeSection(c, widths[c]);
-    header->restoreState(QSettings().value(kHeaderKey).toByteArray());
+    setUpReadOnlyTable(m_view, {160, 100, 300, 100, 220, 300}, kHeaderKey);
 
     m_pathLabel->setObjectName(QStringLiteral("activityLogPathLabel"));
     m_pathLabel->setForegroundRole(QPalette::PlaceholderText);
@@ -67,7 +54,7 @@ ActivityLogPane::ActivityLogPane(const model::ActivityLog& log, QWidget* parent)
 
 ActivityLogPane::~ActivityLogPane()
 {
-    QSettings().setValue(kHeaderKey, m_view->horizontalHeader()->saveState());
+    saveHeaderState(m_view, kHeaderKey);
 }
 
 void ActivityLogPane::reload()

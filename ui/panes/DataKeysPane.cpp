@@ -1,12 +1,11 @@
 #include "ui/panes/DataKeysPane.h"
 
 #include "model/items/DataKeysTableModel.h"
+#include "ui/common/TableViews.h"
 
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
-#include <QSettings>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -31,20 +30,8 @@ DataKeysPane::DataKeysPane(QWidget* parent)
     m_view->setObjectName(QStringLiteral("dataKeysView"));
     m_view->setAccessibleName(tr("Data keys"));
     m_view->setModel(m_model);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setAlternatingRowColors(true);
-    m_view->setWordWrap(false);
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 10);
-    QHeaderView* header = m_view->horizontalHeader();
-    header->setStretchLastSection(true);
-    header->setHighlightSections(false);
-    const int widths[] = {215, 235, 105, 65, 60, 150, 150, 85, 120};
-    for (int c = 0; c < model::DataKeysTableModel::ColumnCount; ++c)
-        header->resizeSection(c, widths[c]);
-    header->restoreState(QSettings().value(kHeaderKey).toByteArray());
+    setUpReadOnlyTable(m_view, {215, 235, 105, 65, 60, 150, 150, 85, 120}, kHeaderKey);
 
     m_summary->setObjectName(QStringLiteral("dataKeysSummaryLabel"));
     m_summary->setWordWrap(true);
@@ -89,7 +76,7 @@ DataKeysPane::DataKeysPane(QWidget* parent)
 
 DataKeysPane::~DataKeysPane()
 {
-    QSettings().setValue(kHeaderKey, m_view->horizontalHeader()->saveState());
+    saveHeaderState(m_view, kHeaderKey);
 }
 
 void DataKeysPane::clear()

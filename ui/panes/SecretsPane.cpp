@@ -7,6 +7,7 @@
 #include "model/ops/FailureReason.h"
 #include "model/ops/ValueRecord.h"
 #include "ui/common/Prompter.h"
+#include "ui/common/TableViews.h"
 
 #include <QClipboard>
 #include <QComboBox>
@@ -21,7 +22,6 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSettings>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -85,24 +85,12 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
     m_view->setObjectName(QStringLiteral("secretsView"));
     m_view->setAccessibleName(tr("Encrypted values"));
     m_view->setModel(m_model);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setAlternatingRowColors(true);
-    m_view->setWordWrap(false);
-    m_view->setTextElideMode(Qt::ElideRight);
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 10);
     QHeaderView* header = m_view->horizontalHeader();
     header->setObjectName(QStringLiteral("secretsHeader"));
-    header->setStretchLastSection(true);
     header->setSectionsMovable(true);
-    header->setHighlightSections(false);
     header->setSortIndicator(-1, Qt::AscendingOrder);
-    const int widths[] = {280, 160, 160, 180, 130, 170, 150};
-    for (int c = 0; c < model::SecretsTableModel::ColumnCount; ++c)
-        header->resizeSection(c, widths[c]);
-    header->restoreState(QSettings().value(kHeaderKey).toByteArray());
+    setUpReadOnlyTable(m_view, {280, 160, 160, 180, 130, 170, 150}, kHeaderKey);
     m_view->setSortingEnabled(true);
 
     m_countLabel->setObjectName(QStringLiteral("countLabel"));
@@ -227,7 +215,7 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
 
 SecretsPane::~SecretsPane()
 {
-    QSettings().setValue(kHeaderKey, m_view->horizontalHeader()->saveState());
+    saveHeaderState(m_view, kHeaderKey);
     m_verifyWatcher.cancel();
     m_verifyWatcher.waitForFinished();
     m_revealWatcher.waitForFinished();

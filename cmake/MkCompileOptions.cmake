@@ -6,6 +6,9 @@
 #   MK_TSAN=ON            ThreadSanitizer (not together with MK_SANITIZE)
 #   MK_FUZZ_ENGINE=libfuzzer  clang only: coverage instrumentation for libFuzzer on every target,
 #                         and tests/fuzz builds fuzz_<name> engines next to the smoke tests
+# The asan-ubsan and tsan presets build RelWithDebInfo as -O1 -g1 (line tables only: reports still
+# name function, file and line): OperationEngine.cpp with ASan+UBSan compiles in 39 s instead of
+# 96 s at -O2 -g, which keeps the CI sanitizer pass within its budget.
 
 option(MK_TSAN "Build with the thread sanitizer" OFF)
 set(MK_FUZZ_ENGINE "none" CACHE STRING "Fuzzing engine for tests/fuzz: none or libfuzzer (clang)")

@@ -23,7 +23,7 @@ packages=(
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev qt6-base-dev-tools libgl-dev
     libqt6sql6-sqlite libqt6sql6-psql libqt6sql6-mysql
-    libssl-dev sqlite3
+    libssl-dev openssl sqlite3
     xvfb xauth fonts-dejavu-core
     postgresql mariadb-server softhsm2 libp11-kit-dev
 )

@@ -5,8 +5,8 @@
 #   bash cmake/dev.sh test    build, start the test database servers, run the whole test suite
 #   bash cmake/dev.sh build   install packages and build only
 #   bash cmake/dev.sh sanitize  build the asan-ubsan preset (build-asan) and run the unit, store,
-#                             ops/CLI, hygiene and fuzz-smoke tests under ASan/UBSan (CI runs it
-#                             after test)
+#                             ops/CLI, HSM, hygiene and fuzz-smoke tests under ASan/UBSan (CI
+#                             runs it after test)
 #
 # Environment: MK_BUILD_DIR (default ./build), MK_BUILD_TYPE (default RelWithDebInfo),
 # MK_CTEST_ARGS (extra ctest arguments, e.g. "-L crypto"); for sanitize: MK_SANITIZE_LABELS
@@ -82,22 +82,20 @@ run_tests() {
 }
 
 # ASan/UBSan run (CMakePresets.json `asan-ubsan`, suppressions in tests/sanitizers/) of every test
-# labelled crypto, config, store, ops, unit or fuzz: the unit tests, SQLite and the PostgreSQL/
-# MariaDB test servers (store, ops, CLI, operations, live writer), the secret-hygiene test and the
-# fuzz smoke runs. Builds only those tests and what they depend on (the CLI, mk-live-writer), never
-# the GUI. Left out, and why:
-#   gui    the Qt Widgets code and its tests would double the build (beyond the CI budget); the
-#          model/crypto code they drive is covered here through the ops and CLI tests
-#   bench  timings, not correctness (and meaningless under a sanitizer)
-#   kms    the PKCS#11 tests drive SoftHSM2, a dlopen()ed module that is not instrumented
-#   test_ops_large_kill  SIGKILLs the CLI at a random instant of a 20,000-value operation and
-#          re-runs it: 3 full operations on large-20k under ASan would cost more than the rest of
-#          the pass; the same code runs on the other fixtures (and unsanitized in `test`)
-# MK_SANITIZER=asan-ubsan is exported to the tests (tests may shorten their slowest rows on it).
+# labelled crypto, config, store, ops, unit or fuzz: crypto/config/store unit tests, SQLite and the
+# PostgreSQL/MariaDB test servers (store, ops, CLI, operations, live writer), the HSM (SoftHSM2)
+# tests, the secret-hygiene test and the fuzz smoke runs; the CLI and mk-live-writer they start run
+# sanitized too. Builds only those tests and what they depend on, never the GUI. Left out, and why:
+#   gui    building ui/ and the GUI tests sanitized would double the build (beyond the CI budget);
+#          the model and crypto code they drive is covered here through the ops and CLI tests
+#   bench  timings, not correctness
+#   test_ops_large_kill  SIGKILLs the CLI at a random instant of an operation on large-20k and
+#          re-runs it to the end, for 3 operations: minutes under ASan; the same operations run to
+#          the end on every other fixture here, and this test runs unsanitized in `test`
 run_sanitize() {
     local dir="$root/build-asan"
     local labels="${MK_SANITIZE_LABELS:-crypto|config|store|ops|unit|fuzz}"
-    local skip_labels='bench|gui|kms' skip_names='^test_ops_large_kill$'
+    local skip_labels='bench|gui' skip_names='^test_ops_large_kill$'
     local select=(-L "$labels" -LE "$skip_labels" -E "$skip_names")
     local start=$SECONDS
     log "configuring $dir (asan-ubsan)"
@@ -112,7 +110,6 @@ run_sanitize() {
     local tests=$SECONDS
     # Same options as the asan-ubsan test preset (kept here so that the selection above applies).
     # shellcheck disable=SC2086
-    MK_SANITIZER=asan-ubsan \
     ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1" \
     LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0" \
     UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$root/tests/sanitizers/ubsan.supp" \

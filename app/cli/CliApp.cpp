@@ -32,9 +32,9 @@ namespace {
 
 volatile std::sig_atomic_t s_interrupted = 0;
 
-extern "C" void onInterrupt(int)
+extern "C" void onInterrupt(int signal)
 {
-    s_interrupted = 1;
+    s_interrupted = signal;
 }
 
 bool stderrIsTerminal()
@@ -85,6 +85,27 @@ QString padded(const QString& text, int width)
     return text.leftJustified(width, QLatin1Char(' '));
 }
 
+// Rows as text columns, each as wide as its longest cell plus two spaces (the last one unpadded).
+QString tableText(const QList<QStringList>& rows, const QString& indent = {})
+{
+    QList<qsizetype> widths;
+    for (const QStringList& row : rows) {
+        for (qsizetype c = 0; c < row.size(); ++c) {
+            if (widths.size() <= c)
+                widths << 0;
+            widths[c] = qMax(widths.at(c), row.at(c).size());
+        }
+    }
+    QString text;
+    for (const QStringList& row : rows) {
+        QString line = indent;
+        for (qsizetype c = 0; c < row.size(); ++c)
+            line += c + 1 < row.size() ? padded(row.at(c), static_cast<int>(widths.at(c) + 2)) : row.at(c);
+        text += line + QLatin1Char('\n');
+    }
+    return text;
+}
+
 } // namespace
 
 CliApp::CliApp(CliArguments arguments)
@@ -96,9 +117,16 @@ CliApp::CliApp(CliArguments arguments)
 
 int CliApp::usageError(const QString& message)
 {
-    m_err << "mosaicoo-keys-cli: " << message << "\n";
+    m_err << "mosaicoo-keys-cli: " << store::ConnectionSpec::maskCredentials(message) << "\n";
     m_err.flush();
     return 2;
+}
+
+int CliApp::reportError(const model::Error& error)
+{
+    m_err << "mosaicoo-keys-cli: " << store::ConnectionSpec::maskCredentials(error.message) << "\n";
+    m_err.flush();
+    return model::exitCodeFor(error.kind);
 }
 
 void CliApp::emitJson(const QJsonObject& object)
@@ -161,16 +189,14 @@ int CliApp::runStatus()
 {
     auto target = model::resolveTarget(requestFrom(m_args));
     if (!target)
-        return usageError(target.error().message);
+        return reportError(target.error());
     if (target->usesPublicDefaultKey())
         m_err << "warning: this installation uses the public default secret key "
                  "(anyone can decrypt its secrets)\n";
     StderrProgress progress(QStringLiteral("status"));
     const auto census = model::runCensus(*target, &progress);
-    if (!census) {
-        m_err << "mosaicoo-keys-cli: " << census.error().message << "\n";
-        return model::exitCodeFor(census.error().kind);
-    }
+    if (!census)
+        return reportError(census.error());
     if (m_args.json) {
         emitJson(model::censusToJson(*census));
         return 0;
@@ -180,31 +206,25 @@ int CliApp::runStatus()
     m_out << "Provider:  " << census->encryptionProvider << ", algorithm " << census->algorithm
           << (census->envelopeEncryption ? ", envelope encryption" : ", envelope encryption DISABLED")
           << "\n\n";
-    m_out << padded(QStringLiteral("LOCATION"), 52) << padded(QStringLiteral("VALUES"), 8)
-          << padded(QStringLiteral("ENVELOPE"), 10) << padded(QStringLiteral("LEGACY"), 8)
-          << padded(QStringLiteral("ORPHANED"), 10) << "MALFORMED\n";
+    const auto n = [](qint64 v) { return QString::number(v); };
+    QList<QStringList> locations{{QStringLiteral("LOCATION"), QStringLiteral("VALUES"), QStringLiteral("ENVELOPE"),
+                                  QStringLiteral("LEGACY"), QStringLiteral("ORPHANED"), QStringLiteral("MALFORMED")}};
     for (const model::LocationCensus& l : census->locations) {
-        if (!l.present)
-            continue;
-        m_out << padded(l.table + QLatin1Char('.') + l.column, 52)
-              << padded(QString::number(l.values), 8) << padded(QString::number(l.envelope), 10)
-              << padded(QString::number(l.legacy), 8) << padded(QString::number(l.orphaned), 10)
-              << l.malformed << "\n";
+        if (l.present)
+            locations << QStringList{l.table + QLatin1Char('.') + l.column, n(l.values), n(l.envelope),
+                                     n(l.legacy), n(l.orphaned), n(l.malformed)};
     }
-    m_out << padded(QStringLiteral("total"), 52) << padded(QString::number(census->totals.values), 8)
-          << padded(QString::number(census->totals.envelope), 10)
-          << padded(QString::number(census->totals.legacy), 8)
-          << padded(QString::number(census->totals.orphaned), 10) << census->totals.malformed
-          << "\n\n";
+    const model::CensusTotals& t = census->totals;
+    locations << QStringList{QStringLiteral("total"), n(t.values), n(t.envelope), n(t.legacy), n(t.orphaned),
+                             n(t.malformed)};
+    m_out << tableText(locations) << "\n";
     m_out << "Data keys: " << census->dataKeys.size() << " (" << census->totals.unusedDataKeys
           << " unused)\n";
-    for (const model::DataKeyInfo& key : census->dataKeys) {
-        m_out << "  " << padded(key.id, 38) << padded(key.active ? QStringLiteral("active")
-                                                                  : QStringLiteral("inactive"),
-                                                      10)
-              << padded(key.provider, 16) << padded(QString::number(key.references), 6)
-              << model::unwrapStatusName(key.unwrap) << "  " << key.label << "\n";
-    }
+    QList<QStringList> keys;
+    for (const model::DataKeyInfo& key : census->dataKeys)
+        keys << QStringList{key.id, key.active ? QStringLiteral("active") : QStringLiteral("inactive"), key.provider,
+                            n(key.references), model::unwrapStatusName(key.unwrap), key.label};
+    m_out << tableText(keys, QStringLiteral("  "));
     return 0;
 }
 
@@ -212,17 +232,15 @@ int CliApp::runVerify()
 {
     auto target = model::resolveTarget(requestFrom(m_args));
     if (!target)
-        return usageError(target.error().message);
+        return reportError(target.error());
     if (target->usesPublicDefaultKey())
         m_err << "warning: this installation uses the public default secret key\n";
     StderrProgress progress(QStringLiteral("verify"));
     model::VerifyOptions options;
     options.jobs = m_args.jobs;
     const auto verify = model::runVerify(*target, options, &progress);
-    if (!verify) {
-        m_err << "mosaicoo-keys-cli: " << verify.error().message << "\n";
-        return model::exitCodeFor(verify.error().kind);
-    }
+    if (!verify)
+        return reportError(verify.error());
     if (m_args.json) {
         emitJson(model::verifyToJson(*verify));
     } else {
@@ -274,7 +292,7 @@ int CliApp::runDecrypt()
     request.databaseOptional = true;
     auto target = model::resolveTarget(request);
     if (!target)
-        return usageError(target.error().message);
+        return reportError(target.error());
 
     QFile in;
     if (!in.open(stdin, QIODevice::ReadOnly))
@@ -286,10 +304,8 @@ int CliApp::runDecrypt()
     QList<store::DataKeyRow> keys;
     if (haveDatabase && payload->startsWith('#')) {
         auto opened = model::openTarget(*target, model::AccessMode::ReadOnly);
-        if (!opened) {
-            m_err << "mosaicoo-keys-cli: " << opened.error().message << "\n";
-            return model::exitCodeFor(opened.error().kind);
-        }
+        if (!opened)
+            return reportError(opened.error());
         keys = opened->dataKeys;
     }
     const model::KeyRing ring(*target, keys);
@@ -328,7 +344,7 @@ int CliApp::runEncrypt()
     request.databaseOptional = true;
     auto target = model::resolveTarget(request);
     if (!target)
-        return usageError(target.error().message);
+        return reportError(target.error());
     if (target->usesPublicDefaultKey())
         m_err << "warning: encrypting with the public default secret key\n";
 
@@ -358,10 +374,8 @@ int CliApp::runDemo()
     if (m_args.out.isEmpty())
         return usageError(QStringLiteral("demo needs --out FILE"));
     const auto demo = model::createDemoDatabase(m_args.out);
-    if (!demo) {
-        m_err << "mosaicoo-keys-cli: " << demo.error().message << "\n";
-        return model::exitCodeFor(demo.error().kind);
-    }
+    if (!demo)
+        return reportError(demo.error());
     m_err << "created " << m_args.out << ": " << demo->values << " encrypted values, " << demo->dataKeys
           << " data keys, secret key = the public default\n";
     return 0;
@@ -420,7 +434,7 @@ int CliApp::runOperation(const QString& what, const OperationRunner& runner)
 {
     auto target = model::resolveTarget(requestFrom(m_args));
     if (!target)
-        return usageError(target.error().message);
+        return reportError(target.error());
     if (target->usesPublicDefaultKey())
         m_err << "warning: this installation uses the public default secret key\n";
     m_err.flush();
@@ -432,11 +446,12 @@ int CliApp::runOperation(const QString& what, const OperationRunner& runner)
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     if (!result) {
-        m_err << "mosaicoo-keys-cli: " << what << ": " << result.error().message << "\n";
+        const QString message = store::ConnectionSpec::maskCredentials(result.error().message);
+        m_err << "mosaicoo-keys-cli: " << what << ": " << message << "\n";
         m_err.flush();
         if (m_args.json)
             emitJson(QJsonObject{{QStringLiteral("operation"), what},
-                                 {QStringLiteral("error"), result.error().message},
+                                 {QStringLiteral("error"), message},
                                  {QStringLiteral("refused"), result.error().kind == model::ErrorKind::Refused}});
         return model::exitCodeFor(result.error().kind);
     }
@@ -444,7 +459,9 @@ int CliApp::runOperation(const QString& what, const OperationRunner& runner)
         emitJson(model::operationToJson(*result));
     else
         printSummary(*result);
-    return model::exitCodeFor(*result);
+    const int code = model::exitCodeFor(*result);
+    // 128 + the signal that stopped it: 130 after Ctrl-C (SIGINT), 143 after SIGTERM.
+    return code == model::kExitInterrupted && s_interrupted == SIGTERM ? 128 + SIGTERM : code;
 }
 
 void CliApp::printSummary(const model::OperationResult& r)
@@ -496,11 +513,12 @@ void CliApp::printSummary(const model::OperationResult& r)
                   << ": its data key was deleted (--accept-loss)\n";
         if (r.verifyChecked >= 0)
             m_out << "  verified with the new key: " << r.verifyChecked << " values, " << r.verifyFailed
-                  << " failed\n";
+                  << " failed" << (r.verifyCanceled ? " (INTERRUPTED: not every value was checked)" : "")
+                  << "\n";
     }
     for (const QString& note : r.notes)
         m_out << "  " << note << "\n";
-    if (r.canceled)
+    if (r.canceled && !r.canceledBeforeCommit) // else a note says that nothing was written
         m_out << "  Interrupted: every committed batch is complete; run the same command again to finish.\n";
     if (r.refused)
         m_out << "REFUSED: " << r.refusal << "\n";

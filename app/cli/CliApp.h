@@ -40,6 +40,7 @@ private:
     int runBench();
 
     int usageError(const QString& message);
+    int reportError(const model::Error& error); // prints it (credentials masked), returns its exit code
     void emitJson(const QJsonObject& object);
 
     CliArguments m_args;

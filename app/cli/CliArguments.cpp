@@ -51,8 +51,10 @@ QString usageText()
         "  MOSAICOO_SECRET_KEY, GF_SECURITY_SECRET_KEY, the config file, else the public default.\n"
         "  A secret key is never accepted as a command-line argument.\n"
         "\n"
-        "Exit codes: 0 success, 1 finished with failures, 2 usage/configuration/connection error,\n"
-        "            3 refused by a safety check.\n");
+        "Exit codes: 0 success, 1 finished with failures, 2 usage/configuration/connection error (also\n"
+        "            a damaged or non-SQLite file, a read-only database, a full disk), 3 refused by a\n"
+        "            safety check, 130 interrupted by Ctrl-C (143: SIGTERM) - committed batches stay,\n"
+        "            the same command finishes the job.\n");
 }
 
 ParseOutcome parseArguments(const QStringList& argv)
@@ -140,10 +142,15 @@ ParseOutcome parseArguments(const QStringList& argv)
             outcome.error = QStringLiteral("unknown option %1").arg(arg);
             return outcome;
         }
-        if (a.command.isEmpty())
+        if (a.command.isEmpty()) {
             a.command = arg;
-        else
-            a.positional << arg;
+            continue;
+        }
+        // No command takes a word after it: "rollback dry-run" must not run a real rollback.
+        outcome.error = QStringLiteral("unexpected argument '%1' after the command %2").arg(arg, a.command);
+        if (flags.contains(QStringLiteral("--") + arg) || valued.contains(QStringLiteral("--") + arg))
+            outcome.error += QStringLiteral(" (did you mean --%1?)").arg(arg);
+        return outcome;
     }
     return outcome;
 }

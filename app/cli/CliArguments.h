@@ -11,7 +11,6 @@ namespace mk::cli {
 struct CliArguments
 {
     QString command;
-    QStringList positional;
     QString dbUrl;
     QString configFile;
     QString secretKeyFile;

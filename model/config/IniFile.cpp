@@ -1,9 +1,8 @@
 #include "model/config/IniFile.h"
 
+#include "model/config/FileReader.h"
 #include "model/config/GoText.h"
 
-#include <QFile>
-#include <QFileInfo>
 
 namespace mk::config {
 
@@ -233,15 +232,10 @@ Result<IniFile> IniFile::parse(QByteArrayView text)
 
 Result<IniFile> IniFile::load(const QString& path)
 {
-    const QFileInfo info(path);
-    if (!info.exists())
-        return fail(ErrorCode::FileNotFound, QStringLiteral("config file not found: %1").arg(path));
-    QFile file(path);
-    if (info.isDir() || !file.open(QIODevice::ReadOnly))
-        return fail(ErrorCode::Unreadable,
-                    QStringLiteral("cannot read config file %1: %2").arg(path, file.errorString()));
-    const QByteArray data = file.readAll();
-    auto parsed = parse(data);
+    const auto data = readUserFile(path, QStringLiteral("config file"));
+    if (!data)
+        return std::unexpected(data.error());
+    auto parsed = parse(*data);
     if (!parsed)
         return fail(parsed.error().code, QStringLiteral("%1: %2").arg(path, parsed.error().detail));
     return parsed;

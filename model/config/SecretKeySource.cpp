@@ -1,10 +1,9 @@
 #include "model/config/SecretKeySource.h"
 
+#include "model/config/FileReader.h"
 #include "model/config/ConfigLog.h"
 #include "model/config/ValueExpander.h"
 
-#include <QFile>
-#include <QFileInfo>
 
 namespace mk::config {
 
@@ -18,14 +17,10 @@ SecretKeySource make(QByteArray key, SecretKeyOrigin origin)
 
 Result<QByteArray> readKeyFile(const QString& path)
 {
-    const QFileInfo info(path);
-    if (!info.exists())
-        return fail(ErrorCode::FileNotFound, QStringLiteral("secret key file not found: %1").arg(path));
-    QFile file(path);
-    if (info.isDir() || !file.open(QIODevice::ReadOnly))
-        return fail(ErrorCode::Unreadable,
-                    QStringLiteral("cannot read secret key file %1: %2").arg(path, file.errorString()));
-    QByteArray key = file.readAll();
+    auto read = readUserFile(path, QStringLiteral("secret key file"));
+    if (!read)
+        return std::unexpected(read.error());
+    QByteArray key = std::move(*read);
     while (key.endsWith('\n')) {
         key.chop(1);
         if (key.endsWith('\r'))

@@ -1,9 +1,8 @@
 #include "model/config/ValueExpander.h"
 
+#include "model/config/FileReader.h"
 #include "model/config/GoText.h"
 
-#include <QFile>
-#include <QFileInfo>
 #include <QList>
 #include <QSysInfo>
 
@@ -111,15 +110,11 @@ Result<QByteArray> ValueExpander::expand(const QByteArray& value, const QString&
         if (m.name != "__file")
             continue;
         const QString path = QString::fromUtf8(m.arg);
-        QFile file(path);
-        if (!QFileInfo::exists(path))
+        const auto content = readUserFile(path, QStringLiteral("file"));
+        if (!content)
             return fail(ErrorCode::ExpansionFailed,
-                        QStringLiteral("%1: $__file{} names a missing file: %2").arg(where, path));
-        if (!file.open(QIODevice::ReadOnly))
-            return fail(ErrorCode::ExpansionFailed,
-                        QStringLiteral("%1: $__file{} cannot read %2: %3")
-                            .arg(where, path, file.errorString()));
-        replaceFirst(s, m.whole, gotext::trimSpace(file.readAll()).toByteArray());
+                        QStringLiteral("%1: $__file{}: %2").arg(where, content.error().detail));
+        replaceFirst(s, m.whole, gotext::trimSpace(*content).toByteArray());
     }
     return s;
 }

@@ -68,7 +68,7 @@ Result<void> writeNewPrivateFile(const QString& path, const QByteArray& contents
         return fail(ErrorKind::Refused, QStringLiteral("%1 already exists; a backup never overwrites a file").arg(path));
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly))
-        return fail(ErrorKind::Failed, QStringLiteral("Cannot create %1: %2").arg(path, file.errorString()));
+        return fail(ErrorKind::Usage, QStringLiteral("Cannot create %1: %2").arg(path, file.errorString()));
     if (!file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
         file.close();
         QFile::remove(path);
@@ -78,7 +78,9 @@ Result<void> writeNewPrivateFile(const QString& path, const QByteArray& contents
         const QString error = file.errorString();
         file.close();
         QFile::remove(path);
-        return fail(ErrorKind::Failed, QStringLiteral("Writing %1 failed: %2").arg(path, error));
+        // disk full, quota, I/O error: the surroundings, not the data (exit code 2)
+        return fail(ErrorKind::Connection,
+                    QStringLiteral("Writing %1 failed: %2; the incomplete file was removed").arg(path, error));
     }
     file.close();
     return {};
@@ -203,8 +205,12 @@ Result<OperationResult> runBackup(const Target& target, const BackupOptions& opt
         context->setProgress(0, QStringLiteral("backing up to %1").arg(options.outPath));
     if (format == QLatin1String("sqlite")) {
         if (auto copied = store::backupSqlite(opened->db, options.outPath); !copied)
-            return fail(copied.error().code == store::ErrorCode::Locked ? ErrorKind::Connection : ErrorKind::Failed,
-                        QStringLiteral("Backup of %1 failed: %2").arg(where, copied.error().detail));
+            return fail(isEnvironmentError(copied.error()) ? ErrorKind::Connection : ErrorKind::Failed,
+                        QStringLiteral("Backup of %1 failed: %2%3")
+                            .arg(where, copied.error().detail,
+                                 copied.error().code == store::ErrorCode::DiskFull
+                                     ? QStringLiteral(" (the disk is full; the incomplete copy was removed)")
+                                     : QString()));
     } else {
         auto cells = readAllCells(opened->db, where, context);
         if (!cells)

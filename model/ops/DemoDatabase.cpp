@@ -334,6 +334,8 @@ Result<void> fillDemo(DemoWriter& w, const QString& now)
 Result<DemoSummary> fillDemoDatabase(const QString& path)
 {
     auto db = store::createDemoSqliteDatabase(path);
+    if (!db && db.error().code == store::ErrorCode::Io) // cannot create the file: a bad --out
+        return fail(ErrorKind::Usage, db.error().detail);
     if (!db)
         return std::unexpected(fromStoreError(db.error(), path));
     if (auto begun = db->begin(); !begun)

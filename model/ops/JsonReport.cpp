@@ -222,7 +222,8 @@ QJsonObject operationToJson(const OperationResult& result)
     }
     if (result.verifyChecked >= 0)
         object.insert(QStringLiteral("verify"), QJsonObject{{QStringLiteral("checked"), result.verifyChecked},
-                                                            {QStringLiteral("failed"), result.verifyFailed}});
+                                                            {QStringLiteral("failed"), result.verifyFailed},
+                                                            {QStringLiteral("canceled"), result.verifyCanceled}});
     return object;
 }
 

@@ -47,12 +47,32 @@ Error fromStoreError(const store::Error& error, const QString& where)
     case store::ErrorCode::ReadOnly:
         return {ErrorKind::Connection,
                 QStringLiteral("%1 is read-only: %2").arg(where, error.detail)};
+    case store::ErrorCode::NotSqlite:
+        return {ErrorKind::NotMosaicoo,
+                QStringLiteral("%1 is not an SQLite database (%2)").arg(where, error.detail)};
+    case store::ErrorCode::Damaged:
+        return {ErrorKind::Connection,
+                QStringLiteral("%1 is a damaged SQLite file (%2): restore it from a backup (sqlite3's "
+                               ".recover command may save what is still readable)")
+                    .arg(where, error.detail)};
+    case store::ErrorCode::DiskFull:
+        return {ErrorKind::Connection,
+                QStringLiteral("%1: the disk is full (%2). The transaction in progress was rolled back; "
+                               "batches committed before it stay written and nothing else was. Free "
+                               "space and run the same command again to finish.")
+                    .arg(where, error.detail)};
     case store::ErrorCode::QueryFailed:
     case store::ErrorCode::Conflict:
     case store::ErrorCode::Io:
         break;
     }
     return {ErrorKind::Failed, QStringLiteral("%1: %2").arg(where, error.detail)};
+}
+
+bool isEnvironmentError(const store::Error& error)
+{
+    return error.code != store::ErrorCode::QueryFailed && error.code != store::ErrorCode::Conflict
+           && error.code != store::ErrorCode::Io;
 }
 
 namespace {

@@ -31,6 +31,11 @@ enum class AccessMode
 // Maps a store failure onto a user-facing error naming the database.
 Error fromStoreError(const store::Error& error, const QString& where);
 
+// A failure of the database's surroundings rather than of one statement (server lost, file locked,
+// read-only or damaged, disk full): an operation stops with fromStoreError's message (exit code
+// 2) whichever statement met it, instead of reporting the statement as failed (exit code 1).
+bool isEnvironmentError(const store::Error& error);
+
 // "sqlite" | "postgres" | "mysql"
 QString driverName(const store::ConnectionSpec& spec);
 

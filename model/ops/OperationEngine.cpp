@@ -716,6 +716,8 @@ Result<void> rewriteCells(OpenedDatabase& opened,
                 return {};
             }
             auto cells = store::readCells(opened.db, location, afterRowId, batchSize);
+            if (!cells && isEnvironmentError(cells.error()))
+                return std::unexpected(fromStoreError(cells.error(), where));
             if (!cells)
                 return fail(ErrorKind::Failed,
                             QStringLiteral("Reading %1 failed: %2. Batches written so far are "
@@ -816,8 +818,7 @@ Result<void> rewriteCells(OpenedDatabase& opened,
                             lockedOut = updated.error();
                             break;
                         }
-                        if (updated.error().code == store::ErrorCode::ConnectionLost
-                            || updated.error().code == store::ErrorCode::Locked)
+                        if (isEnvironmentError(updated.error()))
                             return std::unexpected(fromStoreError(updated.error(), where));
                         return fail(ErrorKind::Failed,
                                     QStringLiteral("Writing %1 row %2 failed: %3. Earlier batches are "
@@ -835,7 +836,7 @@ Result<void> rewriteCells(OpenedDatabase& opened,
                                 QThread::msleep(100UL * static_cast<unsigned long>(attempt));
                                 continue;
                             }
-                            if (committed.error().code == store::ErrorCode::ConnectionLost)
+                            if (isEnvironmentError(committed.error()))
                                 return std::unexpected(fromStoreError(committed.error(), where));
                             return fail(ErrorKind::Failed,
                                         QStringLiteral("Committing a batch of %1 failed: %2. Run the "
@@ -880,7 +881,7 @@ Result<void> rewriteCells(OpenedDatabase& opened,
                     ++result.rereads;
                     auto cell = store::readCell(opened.db, location, rowId);
                     if (!cell) {
-                        if (cell.error().code == store::ErrorCode::ConnectionLost)
+                        if (isEnvironmentError(cell.error()))
                             return std::unexpected(fromStoreError(cell.error(), where));
                         return fail(ErrorKind::Failed,
                                     QStringLiteral("Reading %1 row %2 again failed: %3. Batches written so "

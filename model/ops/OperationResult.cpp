@@ -26,8 +26,10 @@ int exitCodeFor(const OperationResult& result)
 {
     if (result.refused)
         return 3;
-    if (result.failed > 0 || result.conflicts > 0 || result.canceled || !result.dataKeyFailures.isEmpty()
-        || result.verifyFailed > 0)
+    // Interrupted comes before "finished with failures": the run did not finish, a re-run will.
+    if (result.canceled || result.verifyCanceled)
+        return kExitInterrupted;
+    if (result.failed > 0 || result.conflicts > 0 || !result.dataKeyFailures.isEmpty() || result.verifyFailed > 0)
         return 1;
     return 0;
 }

@@ -136,6 +136,8 @@ struct OperationResult
     bool refused = false;  // a safety rule stopped part of the work (exit code 3)
     QString refusal;
     bool canceled = false;
+    bool canceledBeforeCommit = false; // one-transaction operation stopped before its commit:
+                                       // nothing was written (a note says so)
     QString configChange;  // change of the secret key: what to change in the configuration
     QString encryptUntil;  // rotate: until when other instances may still encrypt with old keys
     qint64 dataKeysCacheTtlSeconds = 0;
@@ -143,12 +145,18 @@ struct OperationResult
     QString backupFormat;  // "sqlite" | "json"
     qint64 verifyChecked = -1; // change of the secret key: verification with the new key
     qint64 verifyFailed = -1;
+    bool verifyCanceled = false; // that verification was interrupted after verifyChecked values
     QStringList notes;     // human sentences for the summary
     Preflight preflight;
     qint64 durationMs = 0;
 };
 
-// product.md §4: 3 when refused, 1 with failures, conflicts or a cancel, 0 otherwise.
+// Exit code of a run that was interrupted (Ctrl-C, SIGTERM, Cancel) before it finished: 128 +
+// SIGINT, the shell's convention. Committed work stays; running the command again finishes.
+inline constexpr int kExitInterrupted = 130;
+
+// product.md §4: 3 when refused, kExitInterrupted when interrupted, 1 with failures or
+// conflicts, 0 otherwise.
 int exitCodeFor(const OperationResult& result);
 
 } // namespace mk::model

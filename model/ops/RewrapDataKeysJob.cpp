@@ -210,6 +210,7 @@ Result<OperationResult> rewrap(const Target& target,
                 (void)opened->db.rollback();
             result.cellsWritten = 0;
             result.changed = 0;
+            result.canceledBeforeCommit = true;
             result.notes << QStringLiteral("Canceled: nothing was changed; the old secret key is still "
                                            "the valid one.");
             result.durationMs = timer.elapsed();
@@ -263,6 +264,12 @@ Result<OperationResult> rewrap(const Target& target,
                 return std::unexpected(verified.error());
             result.verifyChecked = verified->checked;
             result.verifyFailed = verified->failed;
+            result.verifyCanceled = verified->canceled;
+            if (verified->canceled)
+                result.notes << QStringLiteral("The change is committed and complete, but its check with the "
+                                               "new key was interrupted after %1 values: run verify with the "
+                                               "new key to check them all.")
+                                    .arg(verified->checked);
             if (verified->failed > 0)
                 result.notes << QStringLiteral("Verification with the new key: %1 of %2 values fail "
                                                "(see verify for the list; values that failed before "

@@ -2,6 +2,7 @@
 
 #include "crypto/Envelope.h"
 #include "crypto/Payload.h"
+#include "model/ops/OpenedDatabase.h"
 #include "model/ops/ValueDecrypter.h"
 #include "model/store/Cell.h"
 #include "model/store/CellExpansion.h"
@@ -104,6 +105,8 @@ Result<QList<LocationScan>> SecretScanner::scan(const BatchHandler& handler, Job
             if (context && context->isCanceled())
                 break;
             auto cells = store::readCells(m_db, location, afterRowId, m_batchSize);
+            if (!cells && isEnvironmentError(cells.error()))
+                return std::unexpected(fromStoreError(cells.error(), m_db.spec().displayName()));
             if (!cells)
                 return fail(ErrorKind::Failed,
                             QStringLiteral("Reading %1 failed: %2").arg(location.key, cells.error().detail));

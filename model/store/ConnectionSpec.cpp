@@ -1,5 +1,6 @@
 #include "model/store/ConnectionSpec.h"
 
+#include <QRegularExpression>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -41,8 +42,13 @@ Result<ConnectionSpec> ConnectionSpec::fromUrl(const QString& url)
     }
 
     const QUrl u(s, QUrl::StrictMode);
-    if (!u.isValid())
-        return fail(ErrorCode::BadUrl, QStringLiteral("invalid URL: %1").arg(u.errorString()));
+    if (!u.isValid()) {
+        // QUrl's message goes on with "; source was <the URL>; ..., userinfo = <user:password>"
+        QString why = u.errorString();
+        if (const qsizetype source = why.indexOf(QLatin1String("; source was")); source >= 0)
+            why.truncate(source);
+        return fail(ErrorCode::BadUrl, QStringLiteral("invalid URL: %1").arg(maskCredentials(why)));
+    }
     spec.driver = isPg ? Driver::Postgres : Driver::Mysql;
     spec.host = u.host(QUrl::FullyDecoded);
     if (spec.host.isEmpty())
@@ -137,6 +143,17 @@ int ConnectionSpec::effectivePort() const
     case Driver::Sqlite: return 0;
     }
     return 0;
+}
+
+QString ConnectionSpec::maskCredentials(const QString& text)
+{
+    // scheme://user:password@ (a password may hold a raw '@' or '/' when the URL is malformed:
+    // everything up to the last '@' of the word is masked)
+    static const QRegularExpression credentials(
+        QStringLiteral(R"(([A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]*):\S*@)"));
+    QString masked = text;
+    masked.replace(credentials, QStringLiteral("\\1:***@"));
+    return masked;
 }
 
 QString ConnectionSpec::displayName() const

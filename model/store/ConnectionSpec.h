@@ -53,6 +53,9 @@ struct ConnectionSpec
 
     // Human-readable target without the password.
     QString displayName() const;
+    // `text` with the password of every URL in it ("scheme://user:password@") replaced by ***:
+    // for messages and log lines that quote what the user typed.
+    static QString maskCredentials(const QString& text);
     int effectivePort() const;
 };
 

@@ -238,7 +238,7 @@ Result<Database> Database::open(const ConnectionSpec& spec)
             return fail(ErrorCode::ConnectFailed, QStringLiteral("TLS: %1").arg(mode.error().detail));
         tlsMode = *mode;
         if (auto ok = tlsOptions(spec, tlsMode, options); !ok) {
-            qCWarning(lcStore).noquote() << "cannot open" << spec.displayName() << ":" << ok.error().detail;
+            qCInfo(lcStore).noquote() << "cannot open" << spec.displayName() << ":" << ok.error().detail;
             return std::unexpected(ok.error());
         }
     }
@@ -247,11 +247,11 @@ Result<Database> Database::open(const ConnectionSpec& spec)
     if (!db.open()) {
         const QSqlError err = db.lastError();
         if (spec.driver == ConnectionSpec::Driver::Sqlite) {
-            qCWarning(lcStore).noquote() << "cannot open" << spec.displayName() << ":" << err.text();
+            qCInfo(lcStore).noquote() << "cannot open" << spec.displayName() << ":" << err.text();
             return std::unexpected(SqlSupport::queryError(spec.driver, err, QStringLiteral("open")));
         }
         const QString detail = connectErrorDetail(spec, tlsMode, err);
-        qCWarning(lcStore).noquote() << "cannot open" << spec.displayName() << ":" << detail;
+        qCInfo(lcStore).noquote() << "cannot open" << spec.displayName() << ":" << detail;
         return fail(ErrorCode::ConnectFailed, detail);
     }
 
@@ -275,7 +275,7 @@ Result<Database> Database::open(const ConnectionSpec& spec)
             const QString cipher = q.next() ? q.value(1).toString() : QString();
             q.finish();
             if (cipher.isEmpty()) {
-                qCWarning(lcStore).noquote() << "refusing" << spec.displayName() << ": the session is not encrypted";
+                qCInfo(lcStore).noquote() << "refusing" << spec.displayName() << ": the session is not encrypted";
                 return fail(ErrorCode::ConnectFailed,
                             QStringLiteral("TLS: the server does not offer TLS but sslmode=%1 requires it "
                                            "(the session was not encrypted; nothing was read)")
@@ -339,8 +339,14 @@ Result<void> Database::commit()
 Result<void> Database::rollback()
 {
     QSqlDatabase db = d->db();
-    if (!db.rollback())
+    if (!db.rollback()) {
+        // SQLite rolls the transaction back by itself after SQLITE_FULL, SQLITE_IOERR, ...: there
+        // is nothing left to roll back, which is what the caller wanted.
+        if (d->spec.driver == ConnectionSpec::Driver::Sqlite
+            && db.lastError().text().contains(QLatin1String("no transaction is active")))
+            return {};
         return std::unexpected(SqlSupport::queryError(d->spec.driver, db.lastError(), QStringLiteral("rollback")));
+    }
     return {};
 }
 

@@ -41,7 +41,7 @@ Result<void> backupSqlite(Database& db, const QString& targetPath)
     if (!q.exec()) {
         const Error e = SqlSupport::queryError(db.driver(), q.lastError(), QStringLiteral("backup"));
         QFile::remove(targetPath);
-        return fail(e.code == ErrorCode::Locked ? ErrorCode::Locked : ErrorCode::Io, e.detail);
+        return fail(e.code == ErrorCode::Locked || e.code == ErrorCode::DiskFull ? e.code : ErrorCode::Io, e.detail);
     }
     QFile::setPermissions(targetPath, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     qCInfo(lcStore).noquote() << "backup written to" << targetPath;

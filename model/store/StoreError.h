@@ -15,6 +15,9 @@ enum class ErrorCode
     ConnectionLost,   // an open server connection broke (server stopped, backend killed, network)
     FileNotFound,     // SQLite file missing
     Locked,           // SQLite file locked by another process after the busy timeout
+    NotSqlite,        // the file is not an SQLite database (text, another format)
+    Damaged,          // a damaged (malformed, truncated) SQLite file
+    DiskFull,         // the disk or the database server's storage is full
     ReadOnly,         // write attempted on a read-only file / connection
     NotMosaicoo,      // no data_keys table and no secret locations: not a Mosaicoo database
     QueryFailed,      // a statement failed (detail holds the driver error)

@@ -1,6 +1,7 @@
 // The operations through mosaicoo-keys-cli (product.md §4): one JSON object on stdout, exit codes
 // 0 / 1 / 2 / 3, dry runs leave the file alone, the new secret key is never printed.
 #include "tests/support/TestData.h"
+#include "tests/unit/ops/CliRunner.h"
 #include "tests/unit/ops/OperationsTestSupport.h"
 #include "tests/unit/ops/OpsTestSupport.h"
 
@@ -16,33 +17,14 @@ using namespace mk;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonObject json;
-};
+using Run = test::CliRun;
 
 Run runCli(const QStringList& args, const QByteArray& secretKey = {})
 {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("MOSAICOO_SECRET_KEY"));
-    env.remove(QStringLiteral("GF_SECURITY_SECRET_KEY"));
+    QProcessEnvironment env = test::cliEnvironment();
     if (!secretKey.isEmpty())
         env.insert(QStringLiteral("MOSAICOO_SECRET_KEY"), QString::fromUtf8(secretKey));
-    QProcess process;
-    process.setProcessEnvironment(env);
-    process.start(qEnvironmentVariable("MK_CLI"), args);
-    if (!process.waitForStarted(10'000))
-        return {};
-    process.closeWriteChannel();
-    process.waitForFinished(300'000);
-    Run run{process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError(), {}};
-    const QJsonDocument doc = QJsonDocument::fromJson(run.out);
-    if (doc.isObject())
-        run.json = doc.object();
-    return run;
+    return test::runCli(args, env);
 }
 
 QString synthetic(const char* name)

@@ -759,7 +759,8 @@ void TestOperations::cancelAfterFirstBatch()
     const auto canceled = run(&context);
     QVERIFY2(canceled.has_value(), canceled ? "" : qPrintable(canceled.error().message));
     QVERIFY(canceled->canceled);
-    QCOMPARE(model::exitCodeFor(*canceled), 1);
+    QCOMPARE(model::exitCodeFor(*canceled), model::kExitInterrupted);
+    QCOMPARE(canceled->canceledBeforeCommit, operation == QLatin1String("change-key"));
     const QString diff = mismatch(target, fixture);
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
     if (operation == QLatin1String("change-key")) {

@@ -224,7 +224,7 @@ void TestStoreBasics::garbageFile()
     spec.path = path;
     auto db = Database::open(spec);
     QVERIFY(!db);
-    QCOMPARE(db.error().code, ErrorCode::NotMosaicoo);
+    QCOMPARE(db.error().code, ErrorCode::NotSqlite);
 }
 
 void TestStoreBasics::lockedDatabase()

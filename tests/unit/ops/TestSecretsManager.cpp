@@ -11,6 +11,8 @@
 #include "model/ops/ConsolidateJob.h"
 #include "crypto/GsmCipher.h"
 #include "model/ops/JsonReport.h"
+#include "model/ops/RewrapDataKeysJob.h"
+#include "model/ops/RotateJob.h"
 #include "model/ops/SecretsManager.h"
 #include "model/ops/VerifyJob.h"
 #include "model/store/Database.h"
@@ -100,6 +102,9 @@ private slots:
     void consolidateCancelAndConcurrentWriter();
     void consolidateCli();
     void consolidateSurvivesSigkill();
+    void rewrapMovesKeysToCurrentProvider();
+    void rewrapRefusesWrongKek();
+    void rotateDeactivatesEveryKey();
 };
 
 void TestSecretsManager::census_data()
@@ -575,6 +580,85 @@ void TestSecretsManager::consolidateSurvivesSigkill()
     qInfo("consolidate of %lld values took %lld ms; %d of 10 kills hit a running process",
           qint64(f.plaintexts.size()), fullMs, killedMidway);
     QVERIFY(killedMidway >= 5);
+}
+
+void TestSecretsManager::rewrapMovesKeysToCurrentProvider()
+{
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithColumn(), dir.path());
+    const model::Target target = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2")), test::kDefaultSecretKey);
+    const auto result = model::runRewrapDataKeys(target, {}, nullptr);
+    QVERIFY2(result, qPrintable(result ? QString() : result.error().message));
+    QCOMPARE(model::exitCodeFor(*result), 0);
+    QCOMPARE(result->dataKeysRewrapped, test::dataKeysOf(target).size() + 5);
+    auto db = store::Database::open(target.connection);
+    QVERIFY(db);
+    const auto keys = store::loadGsmDataKeys(*db);
+    QVERIFY(keys);
+    QStringList uids;
+    for (const store::GsmDataKeyRow& k : *keys) {
+        uids << k.uid;
+        QCOMPARE(k.provider, QStringLiteral("secret_key.v2"));
+        QCOMPARE(k.encryptedData.size(), 64);
+        QVERIFY(k.label.startsWith(QLatin1String("2026-03-01@"))); // label and uid stay
+    }
+    uids.sort();
+    QStringList expectedUids = f.dataKeyUids;
+    expectedUids.sort();
+    QCOMPARE(uids, expectedUids);
+    // Only secret_key.v2 is needed now.
+    const model::Target onlyV2 = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"), "v1-forgotten"),
+        test::kDefaultSecretKey);
+    QCOMPARE(decryptAll(onlyV2), f.plaintexts);
+    QCOMPARE(test::verifyLines(onlyV2, 1), test::expectedLines(test::gsmFixtureWithColumn()));
+}
+
+void TestSecretsManager::rewrapRefusesWrongKek()
+{
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithoutColumn(), dir.path());
+    const model::Target target = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"), "wrong"),
+        test::kDefaultSecretKey);
+    auto db = store::Database::open(target.connection);
+    QVERIFY(db);
+    const auto before = store::loadGsmDataKeys(*db);
+    const auto result = model::runRewrapDataKeys(target, {}, nullptr);
+    QVERIFY(result);
+    QVERIFY(result->refused);
+    QCOMPARE(model::exitCodeFor(*result), 3);
+    QCOMPARE(result->dataKeyFailures.size(), 4);
+    const auto after = store::loadGsmDataKeys(*db);
+    QVERIFY(before && after);
+    for (qsizetype i = 0; i < before->size(); ++i)
+        QCOMPARE(after->at(i).encryptedData, before->at(i).encryptedData);
+}
+
+void TestSecretsManager::rotateDeactivatesEveryKey()
+{
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithColumn(), dir.path());
+    const model::Target target = test::gsmTargetFor(f.databasePath, test::writeGsmConfig(dir.path()),
+                                                    test::kDefaultSecretKey);
+    model::OperationOptions dry;
+    dry.dryRun = true;
+    const auto preview = model::runRotate(target, dry, nullptr);
+    QVERIFY(preview);
+    for (const QString& uid : {f.dataKeyUids.at(0), f.dataKeyUids.at(2), f.dataKeyUids.at(3)})
+        QVERIFY(preview->dataKeysDeactivatedIds.contains(uid));
+    const auto result = model::runRotate(target, {}, nullptr);
+    QVERIFY(result);
+    QCOMPARE(result->dataKeysDeactivatedIds, preview->dataKeysDeactivatedIds);
+    auto db = store::Database::open(target.connection);
+    QVERIFY(db);
+    const auto keys = store::loadGsmDataKeys(*db);
+    QVERIFY(keys);
+    QCOMPARE(keys->size(), 5);
+    for (const store::GsmDataKeyRow& k : *keys)
+        QVERIFY(!k.active);
+    QCOMPARE(decryptAll(target), f.plaintexts);
 }
 
 QTEST_GUILESS_MAIN(TestSecretsManager)

@@ -21,7 +21,7 @@
 // use them, and old keys go only when nothing references them. Running it again finishes the job.
 namespace mk::model {
 
-inline const QString kConsolidateOperation = QStringLiteral("consolidate");
+inline const QString kConsolidateOperation = operationName(OperationKind::Consolidate);
 
 [[nodiscard]] Result<Preflight> preflightConsolidate(const Target& target,
                                                      const OperationOptions& options,

@@ -16,6 +16,7 @@
 #include "model/ops/ReEncryptJob.h"
 #include "model/ops/RewrapDataKeysJob.h"
 #include "model/ops/RollbackJob.h"
+#include "model/ops/ConsolidateJob.h"
 #include "model/ops/RotateJob.h"
 
 #include <QFile>
@@ -163,6 +164,8 @@ int CliApp::run()
         return runRewrapDataKeys();
     if (m_args.command == QLatin1String("rotate"))
         return runRotate();
+    if (m_args.command == QLatin1String("consolidate"))
+        return runConsolidate();
     if (m_args.command == QLatin1String("backup"))
         return runBackup();
     if (m_args.command == QLatin1String("restore"))
@@ -591,6 +594,19 @@ int CliApp::runRotate()
     copyCommon(m_args, options);
     return runOperation(QStringLiteral("rotate"), [&options](const model::Target& t, model::JobContext* c) {
         return model::runRotate(t, options, c);
+    });
+}
+
+// consolidate: the secrets-manager store (secret_* tables) re-encrypted under today's data key of
+// [secrets_manager] encryption_provider (model/ops/ConsolidateJob.h).
+int CliApp::runConsolidate()
+{
+    model::OperationOptions options;
+    copyCommon(m_args, options);
+    if (m_args.batchSize > 0)
+        options.batchSize = m_args.batchSize;
+    return runOperation(model::kConsolidateOperation, [&options](const model::Target& t, model::JobContext* c) {
+        return model::runConsolidate(t, options, c);
     });
 }
 

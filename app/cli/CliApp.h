@@ -30,6 +30,7 @@ private:
     int runRollback();
     int runRewrapDataKeys();
     int runRotate();
+    int runConsolidate();
     int runBackup();
     int runRestore();
 

@@ -36,6 +36,10 @@ QString usageText()
         "                         --new-secret-key-file: change the secret key (data keys and legacy\n"
         "                         values, one transaction), then print the configuration change\n"
         "  rotate [--dry-run]     deactivate the active data keys\n"
+        "  consolidate [--dry-run] [--jobs N] [--batch-size N] [--force]\n"
+        "                         secrets-manager store (secret_* tables): new data key per namespace\n"
+        "                         with [secrets_manager] encryption_provider, every value re-encrypted,\n"
+        "                         unreferenced old data keys deleted (how secret_key.vN is rotated)\n"
         "  backup --out FILE [--format sqlite|json]\n"
         "                         SQLite: online copy; PostgreSQL/MySQL: JSON export of data_keys and\n"
         "                         every secret cell (files are created with mode 0600, never replaced)\n"
@@ -79,6 +83,12 @@ ParseOutcome parseArguments(const QStringList& argv)
              bool ok = false;
              a.jobs = v.toInt(&ok);
              return ok && a.jobs > 0 && a.jobs <= 256;
+         }},
+        {QStringLiteral("--batch-size"),
+         [&](const QString& v) {
+             bool ok = false;
+             a.batchSize = v.toInt(&ok);
+             return ok && a.batchSize > 0 && a.batchSize <= 100000;
          }},
         {QStringLiteral("--seconds"),
          [&](const QString& v) {

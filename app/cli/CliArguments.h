@@ -22,6 +22,7 @@ struct CliArguments
     QString out;
     QString from;
     int jobs = 0;          // 0: one per core
+    int batchSize = 0;     // consolidate --batch-size; 0: the default
     double seconds = 3.0;  // bench
     bool json = false;
     bool dryRun = false;

@@ -111,6 +111,76 @@ private:
         return std::unexpected(var##_r.error());                                                   \
     auto var = std::move(*var##_r)
 
+const QString kSecretsManager = QStringLiteral("secrets_manager");
+const QString kGsmEncryptionPrefix = QStringLiteral("secrets_manager.encryption.");
+const QByteArray kPublicDefaultKey = QByteArrayLiteral("SW2YcwTIb9zpOOhoPsMm");
+
+// [secrets_manager] and every [secrets_manager.encryption.<id>] (secrets-manager.md §3.6).
+Result<void> readSecretsManager(const IniFile& ini, Reader& r, MosaicooConfig& cfg)
+{
+    SecretsManagerSettings& gsm = cfg.secretsManager;
+    for (const auto& s : ini.sections()) {
+        if (s.name.compare(kSecretsManager, Qt::CaseInsensitive) == 0
+            || s.name.startsWith(kSecretsManager + QLatin1Char('.'), Qt::CaseInsensitive))
+            gsm.sectionPresent = true;
+    }
+    MK_TRY(provider, r.str(kSecretsManager, QStringLiteral("encryption_provider"), gsm.encryptionProvider));
+    gsm.encryptionProvider = provider;
+    MK_TRY(ttl, r.durationSeconds(kSecretsManager, QStringLiteral("data_keys_cache_ttl"),
+                                  gsm.dataKeysCacheTtlSeconds));
+    gsm.dataKeysCacheTtlSeconds = ttl;
+    for (const auto& s : ini.sections()) {
+        if (!s.name.startsWith(kGsmEncryptionPrefix, Qt::CaseInsensitive))
+            continue;
+        SecretsManagerProvider p;
+        p.id = s.name.mid(kGsmEncryptionPrefix.size());
+        if (p.id.isEmpty() || gsm.provider(p.id))
+            continue;
+        MK_TRY(key, r.get(s.name, QStringLiteral("secret_key")));
+        if (key) {
+            p.secretKey = key->value;
+            p.secretKeyFromEnv = key->fromEnv;
+        }
+        p.publicDefault = p.secretKey == kPublicDefaultKey;
+        if (!p.id.startsWith(QLatin1String("secret_key"))) {
+            cfg.warnings << QStringLiteral("[%1]: provider kind not supported by the console "
+                                           "(only secret_key.* providers can unwrap here)")
+                                .arg(s.name);
+        } else if (p.secretKey.isEmpty()) {
+            cfg.warnings << QStringLiteral("[%1] has no secret_key: Grafana refuses to start").arg(s.name);
+        }
+        gsm.providers << p;
+    }
+    // Mid-2025 variant: [secrets_manager] secret_key is the KEK of provider "secretKey.v1".
+    MK_TRY(oldKey, r.get(kSecretsManager, QStringLiteral("secret_key")));
+    if (oldKey) {
+        gsm.midTwentyFiveVariant = true;
+        SecretsManagerProvider p;
+        p.id = QStringLiteral("secretKey.v1");
+        p.secretKey = oldKey->value;
+        p.secretKeyFromEnv = oldKey->fromEnv;
+        p.publicDefault = p.secretKey == kPublicDefaultKey;
+        gsm.providers << p;
+        cfg.warnings << QStringLiteral("[secrets_manager] secret_key is the mid-2025 form (provider "
+                                       "secretKey.v1); Grafana 12.3+ reads only "
+                                       "[secrets_manager.encryption.secret_key.vN] sections");
+    }
+    // defaults.ini ships secret_key.v1 with the public default key.
+    if (!gsm.provider(QStringLiteral("secret_key.v1"))) {
+        SecretsManagerProvider p;
+        p.id = QStringLiteral("secret_key.v1");
+        p.secretKey = kPublicDefaultKey;
+        p.publicDefault = true;
+        p.implied = true;
+        gsm.providers << p;
+    }
+    if (!gsm.provider(gsm.encryptionProvider))
+        cfg.warnings << QStringLiteral("[secrets_manager] encryption_provider %1 has no "
+                                       "[secrets_manager.encryption.%1] section: Grafana refuses to start")
+                            .arg(gsm.encryptionProvider);
+    return {};
+}
+
 std::optional<DatabaseType> databaseType(const QString& name)
 {
     if (name == QLatin1String("sqlite3"))
@@ -300,6 +370,9 @@ Result<MosaicooConfig> readConfig(const IniFile& ini, const QString& iniPath,
             values.insert(e.key, v);
         }
     }
+
+    if (auto ok = readSecretsManager(ini, r, cfg); !ok)
+        return std::unexpected(ok.error());
 
     // [feature_toggles]
     const QString toggles = QStringLiteral("feature_toggles");

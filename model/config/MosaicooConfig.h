@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QMap>
 #include <QString>
 #include <QStringList>
@@ -56,6 +57,36 @@ struct SecuritySettings
     QMap<QString, QMap<QString, QString>> kmsProviders;
 };
 
+// One [secrets_manager.encryption.<id>] section (secrets-manager.md §3.6).
+struct SecretsManagerProvider
+{
+    QString id;                  // as written after the prefix, e.g. "secret_key.v2"
+    QByteArray secretKey;        // secret: never log. Empty: the section has no usable secret_key
+    bool secretKeyFromEnv = false;
+    bool publicDefault = false;  // the well-known default key (configured or implied)
+    bool implied = false;        // not in any file: defaults.ini's secret_key.v1 assumed
+};
+
+// [secrets_manager] of Grafana 12/13 (the `secret_*` store).
+struct SecretsManagerSettings
+{
+    QString encryptionProvider = QStringLiteral("secret_key.v1");
+    QList<SecretsManagerProvider> providers; // file order; the implied default last
+    qint64 dataKeysCacheTtlSeconds = 15 * 60;
+    // Mid-2025 variant: provider "secretKey.v1" keyed by [secrets_manager] secret_key.
+    bool midTwentyFiveVariant = false;
+    bool sectionPresent = false; // any [secrets_manager*] section in the files
+
+    const SecretsManagerProvider* provider(const QString& id) const
+    {
+        for (const SecretsManagerProvider& p : providers) {
+            if (p.id == id)
+                return &p;
+        }
+        return nullptr;
+    }
+};
+
 struct MosaicooConfig
 {
     QString iniPath;               // absolute path of the file given (empty for parseConfig without one)
@@ -65,6 +96,7 @@ struct MosaicooConfig
 
     DatabaseSettings database;
     SecuritySettings security;
+    SecretsManagerSettings secretsManager;
 
     // [feature_toggles]: `enable` list plus individual boolean keys (individual keys win).
     QMap<QString, bool> featureToggles;

@@ -71,6 +71,51 @@ void count(LocationCensus& location, const ValueRecord& record)
         ++location.orphaned;
 }
 
+// The secret_* store: its data keys join dataKeys[], its values one more location.
+Result<void> addSecretsManager(store::Database& db, const Target& target, CensusResult& result)
+{
+    auto gsm = gsmCensus(db, target);
+    if (!gsm)
+        return std::unexpected(gsm.error());
+    if (!gsm->present)
+        return {};
+    for (const GsmDataKeyInfo& key : gsm->dataKeys) {
+        DataKeyInfo info;
+        info.id = key.row.uid;
+        info.label = key.row.label;
+        info.provider = key.row.provider;
+        info.active = key.row.active;
+        info.created = key.row.created;
+        info.updated = key.row.updated;
+        info.references = key.references;
+        info.unwrap = key.unwrapOk ? UnwrapStatus::Ok
+                                   : (key.providerMissing ? UnwrapStatus::ProviderUnavailable : UnwrapStatus::Failed);
+        info.unwrapDetail = key.unwrapDetail;
+        info.store = kGsmStoreName;
+        info.nameSpace = key.row.nameSpace;
+        if (info.references == 0)
+            ++result.totals.unusedDataKeys;
+        result.dataKeys << info;
+    }
+    LocationCensus location;
+    location.table = kGsmValuesTable;
+    location.column = QStringLiteral("encrypted_data");
+    location.present = true;
+    location.rows = gsm->values;
+    location.values = gsm->values;
+    location.envelope = gsm->values - gsm->malformed;
+    location.aesGcm = location.envelope;
+    location.orphaned = gsm->orphaned;
+    location.malformed = gsm->malformed;
+    result.locations << location;
+    result.totals.values += location.values;
+    result.totals.envelope += location.envelope;
+    result.totals.orphaned += location.orphaned;
+    result.totals.malformed += location.malformed;
+    result.secretsManager = std::move(*gsm);
+    return {};
+}
+
 } // namespace
 
 Result<CensusResult> runCensus(const Target& target, JobContext* context)
@@ -134,6 +179,8 @@ Result<CensusResult> runCensus(const Target& target, JobContext* context)
             ++result.totals.unusedDataKeys;
     }
     result.locations = std::move(locations);
+    if (auto ok = addSecretsManager(opened->db, target, result); !ok)
+        return std::unexpected(ok.error());
     for (auto it = perFormat.cbegin(); it != perFormat.cend(); ++it)
         result.valuesPerFormat << qMakePair(it.key(), it.value());
     return result;

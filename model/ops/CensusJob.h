@@ -3,6 +3,7 @@
 #include "model/ModelError.h"
 #include "model/Target.h"
 #include "model/ops/JobContext.h"
+#include "model/ops/SecretsManager.h"
 
 #include <QList>
 #include <QString>
@@ -29,6 +30,8 @@ struct DataKeyInfo
     qint64 references = 0; // values (in every location) that name this key
     UnwrapStatus unwrap = UnwrapStatus::Failed;
     QString unwrapDetail;  // technical reason when not Ok (never key material)
+    QString store = kLegacyStoreName; // "legacy" (data_keys) | "secrets-manager" (secret_data_key)
+    QString nameSpace;     // secrets-manager keys only
 };
 
 struct LocationCensus
@@ -73,6 +76,8 @@ struct CensusResult
     CensusTotals totals;
     // values per data key id / per format token, for the overview chart
     QList<QPair<QString, qint64>> valuesPerFormat;
+    // The secrets-manager store (secret_* tables); present=false when the tables do not exist.
+    GsmCensus secretsManager;
 };
 
 // `status`: census of every location without decrypting values; data keys are unwrapped.

@@ -20,11 +20,34 @@ QJsonArray failuresToJson(const QList<ValueFailure>& failures)
     return array;
 }
 
+QJsonObject secretsManagerToJson(const GsmCensus& gsm)
+{
+    QJsonObject namespaces;
+    for (auto it = gsm.valuesPerNamespace.cbegin(); it != gsm.valuesPerNamespace.cend(); ++it)
+        namespaces.insert(it.key(), it.value());
+    QJsonObject providers;
+    for (auto it = gsm.dataKeysPerProvider.cbegin(); it != gsm.dataKeysPerProvider.cend(); ++it)
+        providers.insert(it.key(), it.value());
+    return QJsonObject{
+        {QStringLiteral("present"), gsm.present},
+        {QStringLiteral("layout"), gsm.dataKeyIdColumn ? QStringLiteral("data_key_id") : QStringLiteral("id-prefix")},
+        {QStringLiteral("encryptionProvider"), gsm.encryptionProvider},
+        {QStringLiteral("currentProviderConfigured"), gsm.currentProviderConfigured},
+        {QStringLiteral("values"), gsm.values},
+        {QStringLiteral("legacyLayoutValues"), gsm.legacyLayoutValues},
+        {QStringLiteral("externalValues"), gsm.externalValues},
+        {QStringLiteral("orphaned"), gsm.orphaned},
+        {QStringLiteral("malformed"), gsm.malformed},
+        {QStringLiteral("valuesPerNamespace"), namespaces},
+        {QStringLiteral("dataKeysPerProvider"), providers},
+    };
+}
+
 QJsonObject censusToJson(const CensusResult& census)
 {
     QJsonArray keys;
     for (const DataKeyInfo& key : census.dataKeys) {
-        keys.append(QJsonObject{
+        QJsonObject object{
             {QStringLiteral("id"), key.id},
             {QStringLiteral("label"), key.label},
             {QStringLiteral("provider"), key.provider},
@@ -34,7 +57,11 @@ QJsonObject censusToJson(const CensusResult& census)
             {QStringLiteral("updated"), key.updated},
             {QStringLiteral("references"), key.references},
             {QStringLiteral("unwrap"), unwrapStatusName(key.unwrap)},
-        });
+            {QStringLiteral("store"), key.store},
+        };
+        if (key.store == kGsmStoreName)
+            object.insert(QStringLiteral("namespace"), key.nameSpace);
+        keys.append(object);
     }
     QJsonArray locations;
     for (const LocationCensus& l : census.locations) {
@@ -67,6 +94,7 @@ QJsonObject censusToJson(const CensusResult& census)
                      {QStringLiteral("defaultSecretKey"), census.defaultSecretKey}}},
         {QStringLiteral("dataKeys"), keys},
         {QStringLiteral("locations"), locations},
+        {QStringLiteral("secretsManager"), secretsManagerToJson(census.secretsManager)},
         {QStringLiteral("totals"),
          QJsonObject{{QStringLiteral("values"), census.totals.values},
                      {QStringLiteral("legacy"), census.totals.legacy},

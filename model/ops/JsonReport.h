@@ -10,6 +10,7 @@ namespace mk::model {
 
 // The JSON shapes of the command-line contract (product.md §4). Fields may be added, never renamed.
 QJsonObject censusToJson(const CensusResult& census);
+QJsonObject secretsManagerToJson(const GsmCensus& gsm);
 QJsonObject verifyToJson(const VerifyResult& verify);
 QJsonArray failuresToJson(const QList<ValueFailure>& failures);
 // Operations: {operation, dryRun, processed, changed, skipped, failed, failures, dataKeysCreated,

@@ -18,6 +18,8 @@ QString operationName(OperationKind kind)
         return QStringLiteral("backup");
     case OperationKind::Restore:
         return QStringLiteral("restore");
+    case OperationKind::Consolidate:
+        return QStringLiteral("consolidate");
     }
     return {};
 }

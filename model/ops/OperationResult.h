@@ -21,6 +21,7 @@ enum class OperationKind
     Rotate,          // rotate
     Backup,          // backup
     Restore,         // restore
+    Consolidate,     // consolidate (secrets-manager store)
 };
 
 // CLI command name: "re-encrypt", "rollback", "re-encrypt-data-keys" (also for the change of the

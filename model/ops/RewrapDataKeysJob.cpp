@@ -1,4 +1,5 @@
 #include "model/ops/RewrapDataKeysJob.h"
+#include "model/ops/SecretsManagerKeys.h"
 
 #include "crypto/KekProvider.h"
 #include "crypto/SecretKeyProvider.h"
@@ -298,7 +299,13 @@ Result<OperationResult> runRewrapDataKeys(const Target& target,
                                           const RewrapDataKeysOptions& options,
                                           JobContext* context)
 {
-    return rewrap(target, options, context, false);
+    auto result = rewrap(target, options, context, false);
+    // The secrets-manager store's keys too (not on a change of the legacy secret key).
+    if (result && !options.newSecretKey && !result->refused && !result->canceled) {
+        if (auto gsm = rewrapGsmDataKeys(target, options, *result); !gsm)
+            return std::unexpected(gsm.error());
+    }
+    return result;
 }
 
 } // namespace mk::model

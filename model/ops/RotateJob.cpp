@@ -1,4 +1,5 @@
 #include "model/ops/RotateJob.h"
+#include "model/ops/SecretsManagerKeys.h"
 
 #include "model/ModelLog.h"
 #include "model/ops/OpenedDatabase.h"
@@ -92,7 +93,13 @@ Result<Preflight> preflightRotate(const Target& target, const OperationOptions& 
 
 Result<OperationResult> runRotate(const Target& target, const OperationOptions& options, JobContext* context)
 {
-    return rotate(target, options, context, false);
+    auto result = rotate(target, options, context, false);
+    // The secrets-manager store's keys too.
+    if (result && !result->canceled) {
+        if (auto gsm = deactivateGsmDataKeys(target, options, *result); !gsm)
+            return std::unexpected(gsm.error());
+    }
+    return result;
 }
 
 } // namespace mk::model

@@ -3,6 +3,7 @@
 #include "model/ops/KeyRing.h"
 #include "model/ops/OpenedDatabase.h"
 #include "model/ops/SecretScanner.h"
+#include "model/ops/SecretsManager.h"
 #include "model/ops/ValueDecrypter.h"
 #include "model/store/Cell.h"
 #include "model/store/CellExpansion.h"
@@ -116,6 +117,24 @@ Result<VerifyResult> runVerify(const Target& target, const VerifyOptions& option
     for (const LocationScan& scan : *scans) {
         if (scan.present)
             result.locations << locations.at(scan.locationIndex);
+    }
+    if (!(context && context->isCanceled())) {
+        auto gsm = gsmVerify(opened->db, target, context);
+        if (!gsm)
+            return std::unexpected(gsm.error());
+        if (gsm->present) {
+            LocationVerify location{kGsmValuesTable, QStringLiteral("encrypted_data"), gsm->checked, gsm->ok,
+                                    gsm->failed};
+            for (const GsmVerifyOutcome& outcome : gsm->outcomes) {
+                if (outcome.failure)
+                    result.failures << ValueFailure{location.table, location.column, outcome.rowId, QString(),
+                                                    outcome.failure->reason, outcome.failure->detail};
+            }
+            result.checked += gsm->checked;
+            result.ok += gsm->ok;
+            result.failed += gsm->failed;
+            result.locations << location;
+        }
     }
     result.canceled = context && context->isCanceled();
     result.durationMs = timer.elapsed();

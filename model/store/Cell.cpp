@@ -41,13 +41,7 @@ QString filterClause(Driver driver, const SecretLocation& l, const QString& alia
 
 QString displayText(const QVariant& v)
 {
-    if (v.isNull())
-        return {};
-    if (v.typeId() == QMetaType::QDateTime)
-        return v.toDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    if (v.typeId() == QMetaType::QByteArray)
-        return QString::fromUtf8(v.toByteArray());
-    return v.toString();
+    return SqlSupport::toText(v);
 }
 
 QVariant idBind(const SecretLocation& l, const QString& rowId)

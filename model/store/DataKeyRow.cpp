@@ -31,21 +31,12 @@ Result<SchemaInfo> dataKeySchema(Database& db)
 
 QString text(const QVariant& v)
 {
-    if (v.isNull())
-        return {};
-    if (v.typeId() == QMetaType::QDateTime)
-        return v.toDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    if (v.typeId() == QMetaType::QByteArray)
-        return QString::fromUtf8(v.toByteArray());
-    return v.toString();
+    return SqlSupport::toText(v);
 }
 
 bool toBool(const QVariant& v)
 {
-    if (v.typeId() == QMetaType::Bool)
-        return v.toBool();
-    const QString s = v.toString().trimmed().toLower();
-    return s == QLatin1String("1") || s == QLatin1String("t") || s == QLatin1String("true");
+    return SqlSupport::toBool(v);
 }
 
 Result<qint64> execWrite(Database& db, const QString& sql, const QVariantList& binds, const QString& what)

@@ -2,6 +2,7 @@
 
 #include "model/store/StoreLog.h"
 
+#include <QDateTime>
 #include <QSqlError>
 #include <QStringList>
 
@@ -71,6 +72,25 @@ QByteArray SqlSupport::toBytes(const QVariant& value)
     if (value.typeId() == QMetaType::QByteArray)
         return value.toByteArray();
     return value.toString().toUtf8();
+}
+
+QString SqlSupport::toText(const QVariant& v)
+{
+    if (v.isNull())
+        return {};
+    if (v.typeId() == QMetaType::QDateTime)
+        return v.toDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    if (v.typeId() == QMetaType::QByteArray)
+        return QString::fromUtf8(v.toByteArray());
+    return v.toString();
+}
+
+bool SqlSupport::toBool(const QVariant& v)
+{
+    if (v.typeId() == QMetaType::Bool)
+        return v.toBool();
+    const QString s = v.toString().trimmed().toLower();
+    return s == QLatin1String("1") || s == QLatin1String("t") || s == QLatin1String("true");
 }
 
 QVariant SqlSupport::boolValue(ConnectionSpec::Driver driver, bool value)

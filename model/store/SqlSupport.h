@@ -23,6 +23,10 @@ public:
     static Error queryError(ConnectionSpec::Driver driver, const QSqlError& error, const QString& what);
     // Cell value as bytes: QByteArray as is, anything else via UTF-8.
     static QByteArray toBytes(const QVariant& value);
+    // Cell value as display text: NULL -> empty, DATETIME -> "yyyy-MM-dd HH:mm:ss", bytes as UTF-8.
+    static QString toText(const QVariant& value);
+    // Cell value as a boolean: bool, or 1 / t / true (any case) as text.
+    static bool toBool(const QVariant& value);
     // Boolean literal for WHERE clauses and binds.
     static QVariant boolValue(ConnectionSpec::Driver driver, bool value);
 };

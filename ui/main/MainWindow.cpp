@@ -17,6 +17,7 @@
 #include "ui/wizards/reencrypt/ReEncryptWizard.h"
 #include "ui/wizards/rewrap/RewrapDataKeysWizard.h"
 #include "ui/wizards/rollback/RollbackWizard.h"
+#include "ui/wizards/consolidate/ConsolidateWizard.h"
 #include "ui/wizards/rotate/RotateWizard.h"
 
 #include <QAction>
@@ -222,7 +223,10 @@ void MainWindow::createActions()
         {"actionChangeSecretKey", tr("&Change Secret Key…"), tr("Change key"),
          tr("Move every data key and legacy value to a new secret key"), model::OperationKind::ChangeSecretKey},
         {"actionRotate", tr("R&otate Data Keys…"), tr("Rotate"), tr("Deactivate the active data keys"),
-         model::OperationKind::Rotate}};
+         model::OperationKind::Rotate},
+        {"actionConsolidate", tr("Co&nsolidate Secrets Manager…"), tr("Consolidate"),
+         tr("Re-encrypt the secrets manager's values under today's data key of its current provider"),
+         model::OperationKind::Consolidate}};
     for (const auto& op : operations) {
         auto* a = makeAction(this, op.name, op.text);
         a->setIconText(op.iconText);
@@ -273,7 +277,7 @@ void MainWindow::createMenus()
     QMenu* operations = menuBar()->addMenu(tr("&Operations"));
     operations->setObjectName(QStringLiteral("operationsMenu"));
     for (const char* name : {"actionReEncrypt", "actionRollback", "actionReEncryptDataKeys",
-                             "actionChangeSecretKey", "actionRotate"})
+                             "actionChangeSecretKey", "actionRotate", "actionConsolidate"})
         operations->addAction(action(name));
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -490,7 +494,7 @@ void MainWindow::recordActivity(const model::ActivityEntry& entry)
 void MainWindow::setOperationsEnabled(bool enabled)
 {
     for (const char* name : {"actionReEncrypt", "actionRollback", "actionReEncryptDataKeys",
-                             "actionChangeSecretKey", "actionRotate"})
+                             "actionChangeSecretKey", "actionRotate", "actionConsolidate"})
         findChild<QAction*>(QString::fromLatin1(name), Qt::FindDirectChildrenOnly)->setEnabled(enabled);
 }
 
@@ -525,6 +529,9 @@ OperationWizard* MainWindow::startOperation(model::OperationKind kind)
         break;
     case model::OperationKind::Rotate:
         wizard = new RotateWizard(*m_target, m_databaseName, m_prompter, *m_files, this);
+        break;
+    case model::OperationKind::Consolidate:
+        wizard = new ConsolidateWizard(*m_target, m_databaseName, m_prompter, *m_files, this);
         break;
     case model::OperationKind::Backup:
     case model::OperationKind::Restore:

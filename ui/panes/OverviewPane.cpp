@@ -76,6 +76,18 @@ OverviewPane::OverviewPane(QWidget* parent)
     encForm->addRow(tr("Envelope encryption:"), m_envelope);
     encForm->addRow(tr("Data-key cache TTL:"), m_cacheTtl);
 
+    auto* gsmGroup = new QGroupBox(tr("Secrets manager (secret_* tables)"), content);
+    gsmGroup->setObjectName(QStringLiteral("secretsManagerGroup"));
+    auto* gsmForm = new QFormLayout(gsmGroup);
+    m_gsmStore = valueLabel(gsmGroup, "gsmStoreValueLabel");
+    m_gsmValues = valueLabel(gsmGroup, "gsmValuesValueLabel");
+    m_gsmKeys = valueLabel(gsmGroup, "gsmDataKeysValueLabel");
+    m_gsmNamespaces = valueLabel(gsmGroup, "gsmNamespacesValueLabel");
+    gsmForm->addRow(tr("Store:"), m_gsmStore);
+    gsmForm->addRow(tr("Values:"), m_gsmValues);
+    gsmForm->addRow(tr("Data keys per provider:"), m_gsmKeys);
+    gsmForm->addRow(tr("Namespaces:"), m_gsmNamespaces);
+
     auto* infoRow = new QHBoxLayout;
     infoRow->addWidget(dbGroup, 3);
     infoRow->addWidget(encGroup, 2);
@@ -137,6 +149,7 @@ OverviewPane::OverviewPane(QWidget* parent)
     titleBox->addWidget(m_subtitle);
     layout->addLayout(titleBox);
     layout->addLayout(infoRow);
+    layout->addWidget(gsmGroup);
     layout->addLayout(tiles);
     layout->addLayout(charts);
     layout->addWidget(locationsTitle);
@@ -164,7 +177,7 @@ void OverviewPane::clear()
     m_title->setText(tr("No database open"));
     m_subtitle->setText(tr("Open a database with File ▸ Open database… (Ctrl+O)."));
     for (QLabel* label : {m_location, m_driver, m_schema, m_keyOrigin, m_provider, m_algorithm,
-                          m_envelope, m_cacheTtl})
+                          m_envelope, m_cacheTtl, m_gsmStore, m_gsmValues, m_gsmKeys, m_gsmNamespaces})
         label->setText(QStringLiteral("—"));
     for (HealthTile* tile : findChildren<HealthTile*>())
         tile->setValue(QStringLiteral("—"), HealthTile::Tone::Neutral);
@@ -186,8 +199,39 @@ void OverviewPane::setError(const QString& message)
     m_subtitle->setText(message);
 }
 
+void OverviewPane::setSecretsManager(const model::GsmCensus& gsm)
+{
+    if (!gsm.present) {
+        m_gsmStore->setText(tr("not present (no secret_* tables)"));
+        for (QLabel* label : {m_gsmValues, m_gsmKeys, m_gsmNamespaces})
+            label->setText(QStringLiteral("—"));
+        return;
+    }
+    const QString layout = gsm.dataKeyIdColumn ? tr("key id in data_key_id (Grafana ≥ 12.3)")
+                                               : tr("key id prefix #id# (Grafana ≤ 12.2)");
+    const QString provider = gsm.currentProviderConfigured
+                                 ? tr("current provider %1").arg(gsm.encryptionProvider)
+                                 : tr("current provider %1 is NOT configured").arg(gsm.encryptionProvider);
+    m_gsmStore->setText(layout + QStringLiteral("; ") + provider);
+    QString values = gsm.values == 1 ? tr("1 value") : tr("%1 values").arg(gsm.values);
+    if (gsm.externalValues > 0)
+        values += QStringLiteral(", ") + tr("%1 more kept by an external keeper").arg(gsm.externalValues);
+    if (gsm.orphaned + gsm.malformed > 0)
+        values += QStringLiteral(", ") + tr("%1 without a usable data key").arg(gsm.orphaned + gsm.malformed);
+    m_gsmValues->setText(values);
+    QStringList keys;
+    for (auto it = gsm.dataKeysPerProvider.cbegin(); it != gsm.dataKeysPerProvider.cend(); ++it)
+        keys << QStringLiteral("%1: %2").arg(it.key()).arg(it.value());
+    m_gsmKeys->setText(keys.isEmpty() ? tr("none") : keys.join(QStringLiteral(", ")));
+    QStringList namespaces;
+    for (auto it = gsm.valuesPerNamespace.cbegin(); it != gsm.valuesPerNamespace.cend(); ++it)
+        namespaces << QStringLiteral("%1 (%2)").arg(it.key()).arg(it.value());
+    m_gsmNamespaces->setText(namespaces.isEmpty() ? tr("none") : namespaces.join(QStringLiteral(", ")));
+}
+
 void OverviewPane::setCensus(const model::CensusResult& census, const QString& secretKeyOrigin)
 {
+    setSecretsManager(census.secretsManager);
     using Tone = HealthTile::Tone;
     const model::CensusTotals& t = census.totals;
     const int presentLocations = int(std::count_if(census.locations.cbegin(), census.locations.cend(),

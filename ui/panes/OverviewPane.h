@@ -31,6 +31,7 @@ public:
     HealthTile* tile(const QString& objectName) const;
 
 private:
+    void setSecretsManager(const model::GsmCensus& gsm);
     QLabel* m_title;
     QLabel* m_subtitle;
     QLabel* m_location;
@@ -41,6 +42,11 @@ private:
     QLabel* m_algorithm;
     QLabel* m_envelope;
     QLabel* m_cacheTtl;
+    // The secrets-manager store (secret_* tables).
+    QLabel* m_gsmStore;
+    QLabel* m_gsmValues;
+    QLabel* m_gsmKeys;
+    QLabel* m_gsmNamespaces;
     HealthTile* m_valuesTile;
     HealthTile* m_envelopeTile;
     HealthTile* m_legacyTile;

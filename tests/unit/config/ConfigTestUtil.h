@@ -36,5 +36,6 @@ QObject* makeIniFileTest();
 QObject* makeValueExpanderTest();
 QObject* makeConfigLoaderTest();
 QObject* makeSecretKeySourceTest();
+QObject* makeSecretsManagerConfigTest();
 
 } // namespace mk::config::test

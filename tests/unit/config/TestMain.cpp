@@ -12,7 +12,7 @@ int main(int argc, char** argv)
     using namespace mk::config::test;
     int failures = 0;
     for (auto* make : {&makeIniFileTest, &makeValueExpanderTest, &makeConfigLoaderTest,
-                       &makeSecretKeySourceTest}) {
+                       &makeSecretKeySourceTest, &makeSecretsManagerConfigTest}) {
         std::unique_ptr<QObject> test(make());
         failures += QTest::qExec(test.get(), argc, argv);
     }

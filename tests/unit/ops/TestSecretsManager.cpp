@@ -1,0 +1,665 @@
+// The secrets-manager store (secret_* tables) on generated fixtures: two real fixtures (without and
+// with secret_encrypted_value.data_key_id) whose empty tables are filled with values in three
+// namespaces under five data keys of two providers. Census, verify, the CLI JSON, wrong KEKs and
+// tampering; the legacy store's .expected.tsv must stay as it was.
+
+#include "GsmFixture.h"
+#include "OperationsTestSupport.h"
+#include "OpsTestSupport.h"
+
+#include "model/ops/CensusJob.h"
+#include "model/ops/ConsolidateJob.h"
+#include "crypto/GsmCipher.h"
+#include "model/ops/JsonReport.h"
+#include "model/ops/RewrapDataKeysJob.h"
+#include "model/ops/RotateJob.h"
+#include "model/ops/SecretsManager.h"
+#include "model/ops/VerifyJob.h"
+#include "model/store/Database.h"
+#include "tests/support/TestData.h"
+
+#include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QRandomGenerator>
+#include <QSet>
+#include <QThread>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <sys/types.h>
+
+using namespace mk;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QJsonObject json;
+    QByteArray err;
+};
+
+Run runCli(const QStringList& args)
+{
+    QProcess process;
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("MOSAICOO_SECRET_KEY"), QString::fromLatin1(test::kDefaultSecretKey));
+    env.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
+    process.setProcessEnvironment(env);
+    process.start(qEnvironmentVariable("MK_CLI"), args);
+    process.closeWriteChannel();
+    process.waitForFinished(300'000);
+    const QJsonDocument doc = QJsonDocument::fromJson(process.readAllStandardOutput());
+    return {process.exitCode(), doc.object(), process.readAllStandardError()};
+}
+
+QJsonObject findLocation(const QJsonArray& locations, const QString& table)
+{
+    for (const QJsonValue& l : locations) {
+        if (l.toObject().value(QLatin1String("table")).toString() == table)
+            return l.toObject();
+    }
+    return {};
+}
+
+QMap<QString, QByteArray> decryptAll(const model::Target& target)
+{
+    return test::decryptGsmValues(target);
+}
+
+} // namespace
+
+class TestSecretsManager : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(QFile::exists(test::gsmFixtureWithoutColumn()));
+        QVERIFY(QFile::exists(test::gsmFixtureWithColumn()));
+    }
+
+    void census_data();
+    void census();
+    void verify_data() { census_data(); }
+    void verify();
+    void wrongKekFailsLoudly();
+    void tamperedValue();
+    void missingDataKeyAndMalformed();
+    void cliStatusAndVerify();
+    void consolidateRotatesKek_data() { census_data(); }
+    void consolidateRotatesKek();
+    void consolidateRefusesWrongKek();
+    void consolidateDryRunWritesNothing();
+    void consolidateCancelAndConcurrentWriter();
+    void consolidateCli();
+    void consolidateSurvivesSigkill();
+    void rewrapMovesKeysToCurrentProvider();
+    void rewrapRefusesWrongKek();
+    void rotateDeactivatesEveryKey();
+};
+
+void TestSecretsManager::census_data()
+{
+    QTest::addColumn<QString>("source");
+    QTest::newRow("12.1 (id prefix)") << test::gsmFixtureWithoutColumn();
+    QTest::newRow("12.2 (data_key_id)") << test::gsmFixtureWithColumn();
+}
+
+void TestSecretsManager::census()
+{
+    QFETCH(QString, source);
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(source, dir.path());
+    const model::Target target = test::gsmTargetFor(f.databasePath, test::writeGsmConfig(dir.path()),
+                                                    test::kDefaultSecretKey);
+    const auto census = model::runCensus(target, nullptr);
+    QVERIFY2(census, qPrintable(census ? QString() : census.error().message));
+    const QJsonObject json = model::censusToJson(*census);
+
+    const QJsonObject gsm = json.value(QLatin1String("secretsManager")).toObject();
+    QCOMPARE(gsm.value(QLatin1String("present")).toBool(), true);
+    QCOMPARE(gsm.value(QLatin1String("layout")).toString(),
+             f.dataKeyIdColumn ? QStringLiteral("data_key_id") : QStringLiteral("id-prefix"));
+    QCOMPARE(gsm.value(QLatin1String("values")).toInteger(), f.plaintexts.size());
+    QCOMPARE(gsm.value(QLatin1String("legacyLayoutValues")).toInteger(), f.dataKeyIdColumn ? 1 : f.plaintexts.size());
+    QCOMPARE(gsm.value(QLatin1String("externalValues")).toInteger(), 1);
+    const QJsonObject perNs = gsm.value(QLatin1String("valuesPerNamespace")).toObject();
+    QCOMPARE(perNs.value(QLatin1String("default")).toInteger(), 4);
+    QCOMPARE(perNs.value(QLatin1String("org-2")).toInteger(), 2);
+    QCOMPARE(perNs.value(QLatin1String("stacks-7")).toInteger(), 2);
+    const QJsonObject perProvider = gsm.value(QLatin1String("dataKeysPerProvider")).toObject();
+    QCOMPARE(perProvider.value(QLatin1String("secret_key.v1")).toInteger(), 4);
+    QCOMPARE(perProvider.value(QLatin1String("secret_key.v2")).toInteger(), 1);
+
+    // dataKeys[]: the legacy keys carry "store": "legacy", the new ones their namespace.
+    int legacy = 0;
+    QMap<QString, QJsonObject> gsmKeys;
+    for (const QJsonValue& v : json.value(QLatin1String("dataKeys")).toArray()) {
+        const QJsonObject k = v.toObject();
+        if (k.value(QLatin1String("store")).toString() == QLatin1String("legacy")) {
+            ++legacy;
+            QVERIFY(!k.contains(QLatin1String("namespace")));
+        } else {
+            QCOMPARE(k.value(QLatin1String("store")).toString(), QStringLiteral("secrets-manager"));
+            gsmKeys.insert(k.value(QLatin1String("id")).toString(), k);
+        }
+    }
+    QCOMPARE(legacy, test::dataKeysOf(target).size());
+    QCOMPARE(gsmKeys.size(), 5);
+    QMap<QString, int> expectedRefs;
+    for (const QString& uid : f.valueKeys)
+        ++expectedRefs[uid];
+    for (const QString& uid : f.dataKeyUids) {
+        QVERIFY2(gsmKeys.contains(uid), qPrintable(uid));
+        QCOMPARE(gsmKeys.value(uid).value(QLatin1String("references")).toInteger(), expectedRefs.value(uid));
+        QCOMPARE(gsmKeys.value(uid).value(QLatin1String("unwrap")).toString(), QStringLiteral("ok"));
+    }
+    QCOMPARE(gsmKeys.value(f.unusedDataKeyUid).value(QLatin1String("references")).toInteger(), 0);
+    QCOMPARE(gsmKeys.value(f.dataKeyUids.at(2)).value(QLatin1String("namespace")).toString(), QStringLiteral("org-2"));
+
+    const QJsonObject location = findLocation(json.value(QLatin1String("locations")).toArray(),
+                                              QStringLiteral("secret_encrypted_value"));
+    QCOMPARE(location.value(QLatin1String("column")).toString(), QStringLiteral("encrypted_data"));
+    QCOMPARE(location.value(QLatin1String("values")).toInteger(), f.plaintexts.size());
+    QCOMPARE(location.value(QLatin1String("aesGcm")).toInteger(), f.plaintexts.size());
+    QCOMPARE(location.value(QLatin1String("orphaned")).toInteger(), 0);
+}
+
+void TestSecretsManager::verify()
+{
+    QFETCH(QString, source);
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(source, dir.path());
+    const model::Target target = test::gsmTargetFor(f.databasePath, test::writeGsmConfig(dir.path()),
+                                                    test::kDefaultSecretKey);
+    const auto result = model::runVerify(target, {}, nullptr);
+    QVERIFY(result);
+    QCOMPARE(result->failed, 0);
+    bool found = false;
+    for (const model::LocationVerify& l : result->locations) {
+        if (l.table == QLatin1String("secret_encrypted_value")) {
+            found = true;
+            QCOMPARE(l.checked, f.plaintexts.size());
+            QCOMPARE(l.ok, f.plaintexts.size());
+        }
+    }
+    QVERIFY(found);
+    QCOMPARE(decryptAll(target), f.plaintexts);
+    // The legacy store is untouched by the new tables: its fixture lines are unchanged.
+    QString error;
+    const QStringList actual = test::verifyLines(target, 1, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(actual, test::expectedLines(source));
+}
+
+void TestSecretsManager::wrongKekFailsLoudly()
+{
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithColumn(), dir.path());
+    const model::Target target = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v1"), "not-the-kek"),
+        test::kDefaultSecretKey);
+    const auto result = model::runVerify(target, {}, nullptr);
+    QVERIFY(result);
+    // Everything under secret_key.v1 fails with data-key-unwrap-failed; secret_key.v2 still works.
+    qint64 expectedFailures = 0;
+    for (auto it = f.valueKeys.cbegin(); it != f.valueKeys.cend(); ++it)
+        expectedFailures += it.value() != f.dataKeyUids.at(2) ? 1 : 0;
+    QCOMPARE(result->failed, expectedFailures);
+    for (const model::ValueFailure& failure : result->failures) {
+        QCOMPARE(failure.table, QStringLiteral("secret_encrypted_value"));
+        QCOMPARE(model::reasonName(failure.reason), QStringLiteral("data-key-unwrap-failed"));
+        QVERIFY(!failure.rowId.startsWith(QLatin1String("org-2/")));
+    }
+    const auto census = model::runCensus(target, nullptr);
+    QVERIFY(census);
+    int failedKeys = 0;
+    for (const model::DataKeyInfo& k : census->dataKeys)
+        failedKeys += k.store == model::kGsmStoreName && k.unwrap == model::UnwrapStatus::Failed ? 1 : 0;
+    QCOMPARE(failedKeys, 4);
+}
+
+void TestSecretsManager::tamperedValue()
+{
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithoutColumn(), dir.path());
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tamper"));
+        db.setDatabaseName(f.databasePath);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("UPDATE secret_encrypted_value SET encrypted_data = "
+                                      "substr(encrypted_data, 1, length(encrypted_data) - 1) || X'00' "
+                                      "WHERE namespace = 'default' AND name = 'k6-token'")));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("tamper"));
+    const model::Target target = test::gsmTargetFor(f.databasePath, test::writeGsmConfig(dir.path()),
+                                                    test::kDefaultSecretKey);
+    const auto result = model::runVerify(target, {}, nullptr);
+    QVERIFY(result);
+    QCOMPARE(result->failed, 1);
+    QCOMPARE(result->failures.at(0).rowId, QStringLiteral("default/k6-token/1"));
+    QCOMPARE(model::reasonName(result->failures.at(0).reason), QStringLiteral("authentication-failed"));
+}
+
+void TestSecretsManager::missingDataKeyAndMalformed()
+{
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithColumn(), dir.path());
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("break"));
+        db.setDatabaseName(f.databasePath);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("UPDATE secret_encrypted_value SET data_key_id = 'gone' "
+                                      "WHERE namespace = 'org-2' AND name = 'sm-token'")));
+        QVERIFY(q.exec(QStringLiteral("UPDATE secret_encrypted_value SET data_key_id = '', encrypted_data = X'2a00' "
+                                      "WHERE namespace = 'default' AND name = 'k6-token'")));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("break"));
+    const model::Target target = test::gsmTargetFor(f.databasePath, test::writeGsmConfig(dir.path()),
+                                                    test::kDefaultSecretKey);
+    const auto census = model::runCensus(target, nullptr);
+    QVERIFY(census);
+    QCOMPARE(census->secretsManager.orphaned, 1);
+    QCOMPARE(census->secretsManager.malformed, 1);
+    const auto result = model::runVerify(target, {}, nullptr);
+    QVERIFY(result);
+    QCOMPARE(result->failed, 2);
+    QStringList reasons;
+    for (const model::ValueFailure& failure : result->failures)
+        reasons << failure.rowId + QLatin1Char(' ') + model::reasonName(failure.reason);
+    reasons.sort();
+    QCOMPARE(reasons.at(1), QStringLiteral("org-2/sm-token/1 missing-data-key"));
+    QVERIFY(reasons.at(0).startsWith(QLatin1String("default/k6-token/1 ")));
+}
+
+void TestSecretsManager::cliStatusAndVerify()
+{
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithoutColumn(), dir.path());
+    const QString config = test::writeGsmConfig(dir.path());
+    const Run status = runCli({QStringLiteral("--db"), f.databasePath, QStringLiteral("--config"), config,
+                               QStringLiteral("status"), QStringLiteral("--json")});
+    QCOMPARE(status.exitCode, 0);
+    QVERIFY(findLocation(status.json.value(QLatin1String("locations")).toArray(),
+                         QStringLiteral("secret_encrypted_value"))
+                .value(QLatin1String("values"))
+                .toInteger()
+            == f.plaintexts.size());
+    const Run verify = runCli({QStringLiteral("--db"), f.databasePath, QStringLiteral("--config"), config,
+                               QStringLiteral("verify"), QStringLiteral("--json")});
+    QCOMPARE(verify.exitCode, 0);
+    QCOMPARE(findLocation(verify.json.value(QLatin1String("locations")).toArray(),
+                          QStringLiteral("secret_encrypted_value"))
+                 .value(QLatin1String("ok"))
+                 .toInteger(),
+             f.plaintexts.size());
+    // Wrong KEK: exit 1 with the failures, and no secret on any stream.
+    const QString wrong = test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v1"), "wrong");
+    const Run bad = runCli({QStringLiteral("--db"), f.databasePath, QStringLiteral("--config"), wrong,
+                            QStringLiteral("verify"), QStringLiteral("--json")});
+    QCOMPARE(bad.exitCode, 1);
+    const QJsonArray failures = bad.json.value(QLatin1String("failures")).toArray();
+    QCOMPARE(failures.size(), 6);
+    QCOMPARE(failures.at(0).toObject().value(QLatin1String("reason")).toString(),
+             QStringLiteral("data-key-unwrap-failed"));
+    const QByteArray all = QJsonDocument(bad.json).toJson() + bad.err + QJsonDocument(verify.json).toJson();
+    for (const QByteArray& p : f.plaintexts) {
+        if (p.size() > 4)
+            QVERIFY(!all.contains(p));
+    }
+    QVERIFY(!all.contains(test::kGsmKekV2));
+}
+
+namespace {
+
+// After a complete consolidate: every value under an active key of `provider` in its namespace,
+// one key per namespace, nothing else left.
+void checkConsolidated(const model::Target& target, const QString& provider, bool dataKeyIdColumn)
+{
+    auto db = store::Database::open(target.connection);
+    QVERIFY(db);
+    auto keys = store::loadGsmDataKeys(*db);
+    auto values = store::loadGsmValues(*db);
+    QVERIFY(keys && values);
+    QMap<QString, store::GsmDataKeyRow> byUid;
+    QSet<QString> namespaces;
+    for (const store::GsmDataKeyRow& k : *keys) {
+        byUid.insert(k.uid, k);
+        QVERIFY2(k.active, qPrintable(k.uid));
+        QCOMPARE(k.provider, provider);
+        QCOMPARE(k.label, model::gsmDataKeyLabel(provider));
+        QCOMPARE(k.encryptedData.size(), 64);
+        QVERIFY(QStringLiteral("abcdef").contains(k.uid.at(0)));
+        QVERIFY2(!namespaces.contains(k.nameSpace), qPrintable(k.nameSpace));
+        namespaces.insert(k.nameSpace);
+    }
+    for (const store::GsmValueRow& v : *values) {
+        const model::GsmValueParts parts = model::splitGsmValue(v);
+        QVERIFY(!parts.problem);
+        QCOMPARE(parts.legacyLayout, !dataKeyIdColumn);
+        QVERIFY2(byUid.contains(parts.dataKeyId), qPrintable(v.rowId()));
+        QCOMPARE(byUid.value(parts.dataKeyId).nameSpace, v.nameSpace);
+    }
+    QCOMPARE(namespaces.size(), keys->size());
+}
+
+Run runCliWith(const QString& db, const QString& config, QStringList args)
+{
+    return runCli(QStringList{QStringLiteral("--db"), db, QStringLiteral("--config"), config} + args);
+}
+
+} // namespace
+
+void TestSecretsManager::consolidateRotatesKek()
+{
+    QFETCH(QString, source);
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(source, dir.path());
+    // The README recipe: add secret_key.v2, point encryption_provider at it, consolidate.
+    const model::Target target = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2")), test::kDefaultSecretKey);
+    const QStringList legacyBefore = test::verifyLines(target, 1);
+    model::OperationOptions options;
+    options.batchSize = 3;
+    const auto result = model::runConsolidate(target, options, nullptr);
+    QVERIFY2(result, qPrintable(result ? QString() : result.error().message));
+    QCOMPARE(result->operation, QStringLiteral("consolidate"));
+    QCOMPARE(result->failed, 0);
+    QCOMPARE(result->changed, f.plaintexts.size());
+    QCOMPARE(result->dataKeysCreated.size(), 3);
+    QCOMPARE(result->dataKeysDeactivated, 3);
+    QCOMPARE(result->dataKeysDeleted, 5);
+    QCOMPARE(model::exitCodeFor(*result), 0);
+    checkConsolidated(target, QStringLiteral("secret_key.v2"), f.dataKeyIdColumn);
+    QCOMPARE(decryptAll(target), f.plaintexts);
+    QCOMPARE(test::verifyLines(target, 1), legacyBefore);
+    QCOMPARE(legacyBefore, test::expectedLines(source));
+
+    // The old KEK is no longer needed: a configuration without it still decrypts everything.
+    QFile::remove(dir.filePath(QStringLiteral("grafana-gsm.ini")));
+    const model::Target onlyV2 = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"), "v1-forgotten"),
+        test::kDefaultSecretKey);
+    const auto verified = model::runVerify(onlyV2, {}, nullptr);
+    QVERIFY(verified);
+    QCOMPARE(verified->failed, 0);
+    QCOMPARE(decryptAll(onlyV2), f.plaintexts);
+}
+
+void TestSecretsManager::consolidateRefusesWrongKek()
+{
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithColumn(), dir.path());
+    const model::Target target = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"), "wrong-kek"),
+        test::kDefaultSecretKey);
+    const QByteArray before = test::fileDigest(f.databasePath);
+    const auto result = model::runConsolidate(target, {}, nullptr);
+    QVERIFY(result);
+    QVERIFY(result->refused);
+    QCOMPARE(model::exitCodeFor(*result), 3);
+    QCOMPARE(result->changed, 0);
+    QCOMPARE(result->failed, 6);
+    QCOMPARE(test::fileDigest(f.databasePath), before);
+    // No configured current provider: refused as well.
+    const model::Target missing = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v9")), test::kDefaultSecretKey);
+    const auto none = model::runConsolidate(missing, {}, nullptr);
+    QVERIFY(!none);
+    QCOMPARE(none.error().kind, model::ErrorKind::Refused);
+    QCOMPARE(test::fileDigest(f.databasePath), before);
+}
+
+void TestSecretsManager::consolidateDryRunWritesNothing()
+{
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithoutColumn(), dir.path());
+    const model::Target target = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2")), test::kDefaultSecretKey);
+    const QByteArray before = test::fileDigest(f.databasePath);
+    model::OperationOptions options;
+    options.dryRun = true;
+    const auto result = model::runConsolidate(target, options, nullptr);
+    QVERIFY(result);
+    QVERIFY(result->dryRun);
+    QCOMPARE(result->changed, f.plaintexts.size());
+    QCOMPARE(result->preflight.toChange, f.plaintexts.size());
+    QCOMPARE(result->preflight.newDataKeyLabel, model::gsmDataKeyLabel(QStringLiteral("secret_key.v2")));
+    QCOMPARE(result->dataKeysDeactivated, 3);
+    QCOMPARE(test::fileDigest(f.databasePath), before);
+}
+
+void TestSecretsManager::consolidateCancelAndConcurrentWriter()
+{
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithColumn(), dir.path());
+    const model::Target target = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2")), test::kDefaultSecretKey);
+
+    // Cancel after the first batch: committed batches are complete, everything still decrypts.
+    model::CallbackJobContext context;
+    int batches = 0;
+    model::OperationOptions options;
+    options.batchSize = 2;
+    options.beforeBatchWrite = [&](const QString&, const QStringList&) {
+        if (++batches == 1)
+            context.canceled = true;
+    };
+    const auto canceled = model::runConsolidate(target, options, &context);
+    QVERIFY(canceled);
+    QVERIFY(canceled->canceled);
+    QCOMPARE(canceled->changed, 2);
+    QCOMPARE(model::exitCodeFor(*canceled), 1);
+    QCOMPARE(decryptAll(target), f.plaintexts);
+
+    // A writer replaces a value while the run is between its read and its write: the new value wins.
+    QMap<QString, QByteArray> expected = f.plaintexts;
+    const QString victim = QStringLiteral("org-2/sm-token/1");
+    expected[victim] = "rotated-by-grafana";
+    model::OperationOptions writerOptions;
+    writerOptions.batchSize = 4;
+    bool wrote = false;
+    writerOptions.beforeBatchWrite = [&](const QString&, const QStringList& rowIds) {
+        if (wrote || !rowIds.contains(victim))
+            return;
+        wrote = true;
+        store::ConnectionSpec spec = target.connection;
+        spec.readOnly = false;
+        auto db = store::Database::open(spec);
+        QVERIFY(db);
+        auto keys = store::loadGsmDataKeys(*db);
+        auto row = store::loadGsmValue(*db, QStringLiteral("org-2"), QStringLiteral("sm-token"), 1);
+        QVERIFY(keys && row && row->size() == 1);
+        const model::GsmKeyRing ring(target.config.secretsManager, *keys);
+        const model::GsmValueParts parts = model::splitGsmValue(row->first());
+        auto key = ring.dataKey(parts.dataKeyId);
+        QVERIFY(key);
+        auto enc = model::encryptGsmValue("rotated-by-grafana", parts.dataKeyId, key->view(), !row->first().dataKeyId.isEmpty());
+        QVERIFY(enc);
+        auto replaced = store::replaceGsmValue(*db, row->first(), enc->encryptedData, enc->dataKeyIdColumn, 1);
+        QVERIFY(replaced && *replaced);
+    };
+    const auto finished = model::runConsolidate(target, writerOptions, nullptr);
+    QVERIFY(finished);
+    QVERIFY(wrote);
+    QCOMPARE(finished->failed, 0);
+    QCOMPARE(finished->rereads, 1);
+    QCOMPARE(decryptAll(target), expected);
+    checkConsolidated(target, QStringLiteral("secret_key.v2"), true);
+}
+
+void TestSecretsManager::consolidateCli()
+{
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithColumn(), dir.path());
+    const QString wrong = test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"), "wrong-kek");
+    const Run refused = runCliWith(f.databasePath, wrong, {QStringLiteral("consolidate"), QStringLiteral("--json")});
+    QCOMPARE(refused.exitCode, 3);
+    QCOMPARE(refused.json.value(QLatin1String("refused")).toBool(), true);
+    const QString config = test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"));
+    const Run dry = runCliWith(f.databasePath, config,
+                               {QStringLiteral("consolidate"), QStringLiteral("--dry-run"), QStringLiteral("--json")});
+    QCOMPARE(dry.exitCode, 0);
+    QCOMPARE(dry.json.value(QLatin1String("dryRun")).toBool(), true);
+    QCOMPARE(dry.json.value(QLatin1String("changed")).toInteger(), f.plaintexts.size());
+    const Run run = runCliWith(f.databasePath, config,
+                               {QStringLiteral("consolidate"), QStringLiteral("--batch-size"), QStringLiteral("3"),
+                                QStringLiteral("--json")});
+    QCOMPARE(run.exitCode, 0);
+    QCOMPARE(run.json.value(QLatin1String("operation")).toString(), QStringLiteral("consolidate"));
+    QCOMPARE(run.json.value(QLatin1String("changed")).toInteger(), f.plaintexts.size());
+    QCOMPARE(run.json.value(QLatin1String("dataKeysCreated")).toArray().size(), 3);
+    QCOMPARE(run.json.value(QLatin1String("dataKeysDeleted")).toInteger(), 5);
+    const model::Target target = test::gsmTargetFor(f.databasePath, config, test::kDefaultSecretKey);
+    QCOMPARE(decryptAll(target), f.plaintexts);
+    const QByteArray all = refused.err + dry.err + run.err + QJsonDocument(run.json).toJson();
+    for (const QByteArray& p : f.plaintexts) {
+        if (p.size() > 4)
+            QVERIFY(!all.contains(p));
+    }
+}
+
+void TestSecretsManager::consolidateSurvivesSigkill()
+{
+    // One right answer for every kill instant: every value decrypts to its plaintext right after
+    // the kill, and running consolidate again finishes with everything under the new provider.
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithColumn(), dir.path(), 600);
+    const QString config = test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"));
+    const QString pristine = dir.filePath(QStringLiteral("pristine.db"));
+    QVERIFY(QFile::copy(f.databasePath, pristine));
+    QElapsedTimer timer;
+    timer.start();
+    const Run full = runCliWith(f.databasePath, config,
+                                {QStringLiteral("consolidate"), QStringLiteral("--batch-size"), QStringLiteral("25"),
+                                 QStringLiteral("--jobs"), QStringLiteral("1")});
+    QCOMPARE(full.exitCode, 0);
+    const qint64 fullMs = timer.elapsed();
+    int killedMidway = 0;
+    for (int round = 0; round < 10; ++round) {
+        const QString copy = dir.filePath(QStringLiteral("kill-%1.db").arg(round));
+        QVERIFY(QFile::copy(pristine, copy));
+        QProcess process;
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("MOSAICOO_SECRET_KEY"), QString::fromLatin1(test::kDefaultSecretKey));
+        process.setProcessEnvironment(env);
+        process.start(qEnvironmentVariable("MK_CLI"),
+                      {QStringLiteral("--db"), copy, QStringLiteral("--config"), config, QStringLiteral("consolidate"),
+                       QStringLiteral("--batch-size"), QStringLiteral("25"), QStringLiteral("--jobs"), QStringLiteral("1")});
+        QVERIFY(process.waitForStarted());
+        // Instants spread over the whole run (the last ones may come after the end).
+        const int delay = int(fullMs * (round + 1) / 10) - 5 + int(QRandomGenerator::global()->bounded(10));
+        QThread::msleep(qMax(1, delay));
+        const bool running = process.state() == QProcess::Running;
+        if (running)
+            ::kill(pid_t(process.processId()), SIGKILL);
+        process.waitForFinished(60'000);
+        if (running && process.exitStatus() == QProcess::CrashExit)
+            ++killedMidway;
+        const model::Target target = test::gsmTargetFor(copy, config, test::kDefaultSecretKey);
+        QCOMPARE(decryptAll(target), f.plaintexts);
+        const Run again = runCliWith(copy, config, {QStringLiteral("consolidate"), QStringLiteral("--json")});
+        QCOMPARE(again.exitCode, 0);
+        checkConsolidated(target, QStringLiteral("secret_key.v2"), true);
+        QCOMPARE(decryptAll(target), f.plaintexts);
+        QCOMPARE(test::verifyLines(target, 1), test::expectedLines(test::gsmFixtureWithColumn()));
+    }
+    qInfo("consolidate of %lld values took %lld ms; %d of 10 kills hit a running process",
+          qint64(f.plaintexts.size()), fullMs, killedMidway);
+    QVERIFY(killedMidway >= 5);
+}
+
+void TestSecretsManager::rewrapMovesKeysToCurrentProvider()
+{
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithColumn(), dir.path());
+    const model::Target target = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2")), test::kDefaultSecretKey);
+    const auto result = model::runRewrapDataKeys(target, {}, nullptr);
+    QVERIFY2(result, qPrintable(result ? QString() : result.error().message));
+    QCOMPARE(model::exitCodeFor(*result), 0);
+    QCOMPARE(result->dataKeysRewrapped, test::dataKeysOf(target).size() + 5);
+    auto db = store::Database::open(target.connection);
+    QVERIFY(db);
+    const auto keys = store::loadGsmDataKeys(*db);
+    QVERIFY(keys);
+    QStringList uids;
+    for (const store::GsmDataKeyRow& k : *keys) {
+        uids << k.uid;
+        QCOMPARE(k.provider, QStringLiteral("secret_key.v2"));
+        QCOMPARE(k.encryptedData.size(), 64);
+        QVERIFY(k.label.startsWith(QLatin1String("2026-03-01@"))); // label and uid stay
+    }
+    uids.sort();
+    QStringList expectedUids = f.dataKeyUids;
+    expectedUids.sort();
+    QCOMPARE(uids, expectedUids);
+    // Only secret_key.v2 is needed now.
+    const model::Target onlyV2 = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"), "v1-forgotten"),
+        test::kDefaultSecretKey);
+    QCOMPARE(decryptAll(onlyV2), f.plaintexts);
+    QCOMPARE(test::verifyLines(onlyV2, 1), test::expectedLines(test::gsmFixtureWithColumn()));
+}
+
+void TestSecretsManager::rewrapRefusesWrongKek()
+{
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithoutColumn(), dir.path());
+    const model::Target target = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"), "wrong"),
+        test::kDefaultSecretKey);
+    auto db = store::Database::open(target.connection);
+    QVERIFY(db);
+    const auto before = store::loadGsmDataKeys(*db);
+    const auto result = model::runRewrapDataKeys(target, {}, nullptr);
+    QVERIFY(result);
+    QVERIFY(result->refused);
+    QCOMPARE(model::exitCodeFor(*result), 3);
+    QCOMPARE(result->dataKeyFailures.size(), 4);
+    const auto after = store::loadGsmDataKeys(*db);
+    QVERIFY(before && after);
+    for (qsizetype i = 0; i < before->size(); ++i)
+        QCOMPARE(after->at(i).encryptedData, before->at(i).encryptedData);
+}
+
+void TestSecretsManager::rotateDeactivatesEveryKey()
+{
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithColumn(), dir.path());
+    const model::Target target = test::gsmTargetFor(f.databasePath, test::writeGsmConfig(dir.path()),
+                                                    test::kDefaultSecretKey);
+    model::OperationOptions dry;
+    dry.dryRun = true;
+    const auto preview = model::runRotate(target, dry, nullptr);
+    QVERIFY(preview);
+    for (const QString& uid : {f.dataKeyUids.at(0), f.dataKeyUids.at(2), f.dataKeyUids.at(3)})
+        QVERIFY(preview->dataKeysDeactivatedIds.contains(uid));
+    const auto result = model::runRotate(target, {}, nullptr);
+    QVERIFY(result);
+    QCOMPARE(result->dataKeysDeactivatedIds, preview->dataKeysDeactivatedIds);
+    auto db = store::Database::open(target.connection);
+    QVERIFY(db);
+    const auto keys = store::loadGsmDataKeys(*db);
+    QVERIFY(keys);
+    QCOMPARE(keys->size(), 5);
+    for (const store::GsmDataKeyRow& k : *keys)
+        QVERIFY(!k.active);
+    QCOMPARE(decryptAll(target), f.plaintexts);
+}
+
+QTEST_GUILESS_MAIN(TestSecretsManager)
+#include "TestSecretsManager.moc"

@@ -1,0 +1,120 @@
+// The secrets-manager store on real PostgreSQL and MariaDB servers: a generated fixture (both
+// schema variants) copied into a server database with Grafana's column types (secret_data_key.active
+// BOOL on PostgreSQL), then census, verify, consolidate (KEK rotation v1 -> v2), re-wrap and rotate.
+
+#include "GsmFixture.h"
+#include "OpsTestSupport.h"
+
+#include "model/ops/CensusJob.h"
+#include "model/ops/ConsolidateJob.h"
+#include "model/ops/RewrapDataKeysJob.h"
+#include "model/ops/RotateJob.h"
+#include "model/ops/VerifyJob.h"
+#include "model/store/Database.h"
+#include "tests/support/ServerFixtures.h"
+#include "tests/support/TestData.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace mk;
+
+class TestSecretsManagerServers : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        if (test::serverUrl(test::Engine::PostgreSQL).isEmpty() || test::serverUrl(test::Engine::MySQL).isEmpty())
+            QFAIL("database servers are not running: run through ctest (fixture dbservers)");
+    }
+
+    void store_data()
+    {
+        QTest::addColumn<int>("engine");
+        QTest::addColumn<QString>("source");
+        for (const test::Engine engine : {test::Engine::PostgreSQL, test::Engine::MySQL}) {
+            QTest::newRow(qPrintable(test::engineName(engine) + QStringLiteral(" id prefix")))
+                << int(engine) << test::gsmFixtureWithoutColumn();
+            QTest::newRow(qPrintable(test::engineName(engine) + QStringLiteral(" data_key_id")))
+                << int(engine) << test::gsmFixtureWithColumn();
+        }
+    }
+
+    void store()
+    {
+        QFETCH(int, engine);
+        QFETCH(QString, source);
+        const auto e = test::Engine(engine);
+        QTemporaryDir dir;
+        const test::GsmFixture f = test::makeGsmFixture(source, dir.path());
+        const QString name = test::schemaNameFor(QStringLiteral("gsm"), source);
+        QString error;
+        QVERIFY2(test::loadSqliteIntoServer(f.databasePath, e, name, &error), qPrintable(error));
+        if (e == test::Engine::PostgreSQL) {
+            // Grafana's dialect: Bool -> BOOL on PostgreSQL.
+            test::ServerConnection c(e, name);
+            QVERIFY2(c.isOpen(), qPrintable(c.error()));
+            QSqlQuery q(c.db());
+            for (const char* t : {"secret_data_key", "secret_secure_value"}) {
+                QVERIFY2(q.exec(QStringLiteral("ALTER TABLE %1 ALTER COLUMN active TYPE BOOLEAN USING active <> 0")
+                                    .arg(QLatin1String(t))),
+                         qPrintable(q.lastError().text()));
+            }
+        }
+        const QString url = test::urlForSchema(e, name);
+        const model::Target v1 = test::gsmTargetFor(url, test::writeGsmConfig(dir.path()), test::kDefaultSecretKey);
+
+        const auto census = model::runCensus(v1, nullptr);
+        QVERIFY2(census, qPrintable(census ? QString() : census.error().message));
+        QCOMPARE(census->secretsManager.values, f.plaintexts.size());
+        QCOMPARE(census->secretsManager.dataKeyIdColumn, f.dataKeyIdColumn);
+        QCOMPARE(census->secretsManager.dataKeys.size(), 5);
+        const auto verified = model::runVerify(v1, {}, nullptr);
+        QVERIFY(verified);
+        QCOMPARE(verified->failed, 0);
+        QCOMPARE(test::decryptGsmValues(v1), f.plaintexts);
+
+        // Re-wrap to v2 and back is not needed: consolidate rotates v1 -> v2 directly.
+        const model::Target v2 = test::gsmTargetFor(
+            url, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2")), test::kDefaultSecretKey);
+        model::OperationOptions options;
+        options.batchSize = 3;
+        const auto consolidated = model::runConsolidate(v2, options, nullptr);
+        QVERIFY2(consolidated, qPrintable(consolidated ? QString() : consolidated.error().message));
+        QCOMPARE(consolidated->failed, 0);
+        QCOMPARE(consolidated->changed, f.plaintexts.size());
+        QCOMPARE(consolidated->dataKeysDeleted, 5);
+        const model::Target onlyV2 = test::gsmTargetFor(
+            url, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"), "v1-forgotten"),
+            test::kDefaultSecretKey);
+        QCOMPARE(test::decryptGsmValues(onlyV2), f.plaintexts);
+
+        // Re-wrap (all keys already v2: rewritten with fresh wraps) and rotate.
+        const auto rewrapped = model::runRewrapDataKeys(onlyV2, {}, nullptr);
+        QVERIFY2(rewrapped, qPrintable(rewrapped ? QString() : rewrapped.error().message));
+        QVERIFY(!rewrapped->refused);
+        const auto rotated = model::runRotate(onlyV2, {}, nullptr);
+        QVERIFY(rotated);
+        QVERIFY(rotated->dataKeysDeactivated >= 3);
+        {
+            auto db = store::Database::open(onlyV2.connection);
+            QVERIFY(db);
+            const auto keys = store::loadGsmDataKeys(*db);
+            QVERIFY(keys);
+            QCOMPARE(keys->size(), 3);
+            for (const store::GsmDataKeyRow& k : *keys) {
+                QVERIFY(!k.active);
+                QCOMPARE(k.provider, QStringLiteral("secret_key.v2"));
+            }
+        }
+        QCOMPARE(test::decryptGsmValues(onlyV2), f.plaintexts);
+        QVERIFY2(test::dropServerSchema(e, name, &error), qPrintable(error));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSecretsManagerServers)
+#include "TestSecretsManagerServers.moc"

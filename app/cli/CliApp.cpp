@@ -17,6 +17,9 @@
 #include "model/ops/RewrapDataKeysJob.h"
 #include "model/ops/RollbackJob.h"
 #include "model/ops/RotateJob.h"
+#include "model/ops/ApiRotation.h"
+#include "model/store/ServerFacts.h"
+#include "model/store/Database.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -141,6 +144,8 @@ int CliApp::run()
         return runRestore();
     if (m_args.command == QLatin1String("bench"))
         return runBench();
+    if (m_args.command == QLatin1String("instances"))
+        return runInstances();
     return usageError(QStringLiteral("unknown command '%1' (see --help)").arg(m_args.command));
 }
 
@@ -179,7 +184,9 @@ int CliApp::runStatus()
           << ")\n";
     m_out << "Provider:  " << census->encryptionProvider << ", algorithm " << census->algorithm
           << (census->envelopeEncryption ? ", envelope encryption" : ", envelope encryption DISABLED")
-          << "\n\n";
+          << "\n";
+    printLiveness(census->liveness);
+    m_out << "\n";
     m_out << padded(QStringLiteral("LOCATION"), 52) << padded(QStringLiteral("VALUES"), 8)
           << padded(QStringLiteral("ENVELOPE"), 10) << padded(QStringLiteral("LEGACY"), 8)
           << padded(QStringLiteral("ORPHANED"), 10) << "MALFORMED\n";
@@ -206,6 +213,18 @@ int CliApp::runStatus()
               << model::unwrapStatusName(key.unwrap) << "  " << key.label << "\n";
     }
     return 0;
+}
+
+void CliApp::printLiveness(const model::Liveness& liveness)
+{
+    if (!liveness.checked)
+        m_out << "Servers:   not checked (the evidence tables could not be read)\n";
+    else if (liveness.suspected)
+        m_out << "Servers:   RUNNING? " << model::livenessSentence(liveness) << "\n";
+    else if (liveness.lastWriteSecondsAgo >= 0)
+        m_out << "Servers:   no write of a running server for " << liveness.lastWriteSecondsAgo << " s\n";
+    else
+        m_out << "Servers:   no trace of a running server\n";
 }
 
 int CliApp::runVerify()
@@ -424,6 +443,9 @@ int CliApp::runOperation(const QString& what, const OperationRunner& runner)
     if (target->usesPublicDefaultKey())
         m_err << "warning: this installation uses the public default secret key\n";
     m_err.flush();
+    auto instances = cliInstances();
+    if (!instances)
+        return usageError(instances.error().message);
     // Ctrl-C / SIGTERM: stop after the current batch (every committed batch is complete).
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
@@ -440,11 +462,71 @@ int CliApp::runOperation(const QString& what, const OperationRunner& runner)
                                  {QStringLiteral("refused"), result.error().kind == model::ErrorKind::Refused}});
         return model::exitCodeFor(result.error().kind);
     }
+    model::OperationResult finished = *result;
+    if (rotatesAtEnd(what))
+        model::rotateThroughInstancesAtEnd(*target, *instances, finished);
     if (m_args.json)
-        emitJson(model::operationToJson(*result));
+        emitJson(model::operationToJson(finished));
     else
-        printSummary(*result);
-    return model::exitCodeFor(*result);
+        printSummary(finished);
+    return model::exitCodeFor(finished);
+}
+
+model::Result<model::InstanceTargets> CliApp::cliInstances() const
+{
+    model::InstanceRequest request;
+    request.urls = m_args.instances;
+    request.tokenFile = m_args.apiTokenFile;
+    request.caFile = m_args.instanceCa;
+    return model::resolveInstances(request);
+}
+
+bool CliApp::rotatesAtEnd(const QString& operation)
+{
+    return operation == QLatin1String("re-encrypt") || operation == QLatin1String("rollback")
+           || operation == QLatin1String("re-encrypt-data-keys") || operation == QLatin1String("restore");
+}
+
+int CliApp::runInstances()
+{
+    auto instances = cliInstances();
+    if (!instances)
+        return usageError(instances.error().message);
+    if (instances->urls.isEmpty())
+        return usageError(QStringLiteral("no instance: give --instance URL or set [console] instances in %1")
+                              .arg(model::consoleSettingsPath()));
+    QStringList uids;
+    if (!m_args.dbUrl.isEmpty() || !m_args.configFile.isEmpty()) {
+        auto target = model::resolveTarget(requestFrom(m_args));
+        if (!target)
+            return usageError(target.error().message);
+        auto opened = model::openTarget(*target, model::AccessMode::ReadOnly);
+        if (!opened) {
+            m_err << "mosaicoo-keys-cli: " << opened.error().message << "\n";
+            return model::exitCodeFor(opened.error().kind);
+        }
+        if (auto read = store::readDataSourceUids(opened->db); read)
+            uids = *read;
+    }
+    const QList<model::InstanceStatus> statuses = model::probeInstances(*instances, uids);
+    bool allOk = true;
+    for (const model::InstanceStatus& s : statuses)
+        allOk = allOk && s.state == model::InstanceState::Ok;
+    if (m_args.json) {
+        emitJson(model::instancesToJson(statuses));
+        return allOk ? 0 : 1;
+    }
+    for (const model::InstanceStatus& s : statuses) {
+        m_out << padded(s.url, 40) << padded(model::instanceStateName(s.state), 14);
+        if (s.state == model::InstanceState::Ok)
+            m_out << "version " << s.version << (s.edition.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(s.edition));
+        else
+            m_out << s.detail;
+        if (s.sameDatabase)
+            m_out << (*s.sameDatabase ? "; same database: " : "; ANOTHER database? ") << s.sameDatabaseDetail;
+        m_out << "\n";
+    }
+    return allOk ? 0 : 1;
 }
 
 void CliApp::printSummary(const model::OperationResult& r)
@@ -459,6 +541,8 @@ void CliApp::printSummary(const model::OperationResult& r)
               << " deactivated (" << r.durationMs << " ms)\n";
         for (const QString& id : r.dataKeysDeactivatedIds)
             m_out << "  deactivated " << id << "\n";
+        if (r.instanceCalls.isEmpty() && !r.encryptUntil.isEmpty())
+            m_out << "  (no instance given: every instance keeps its cached key until the TTL)\n";
     } else if (r.operation == QLatin1String("backup")) {
         m_out << "backup: " << r.backupFile << " (" << r.backupFormat << ", " << r.durationMs << " ms)\n";
     } else if (r.operation == QLatin1String("restore")) {
@@ -498,6 +582,13 @@ void CliApp::printSummary(const model::OperationResult& r)
             m_out << "  verified with the new key: " << r.verifyChecked << " values, " << r.verifyFailed
                   << " failed\n";
     }
+    for (const model::InstanceCall& call : r.instanceCalls)
+        m_out << "  instance " << padded(call.url, 40)
+              << (call.state == model::InstanceState::Ok ? QStringLiteral("rotated (cache flushed)")
+                                                         : model::instanceStateName(call.state) + QStringLiteral(": ") + call.detail)
+              << "\n";
+    if (!r.apiRotationConfirmation.isEmpty())
+        m_out << "  database " << r.apiRotationConfirmation << "\n";
     for (const QString& note : r.notes)
         m_out << "  " << note << "\n";
     if (r.canceled)
@@ -517,6 +608,7 @@ void copyCommon(const CliArguments& args, model::OperationOptions& options)
     options.jobs = args.jobs;
     options.force = args.force;
     options.freshSaltPerValue = args.freshSaltPerValue;
+    options.serversStopped = args.serversStopped;
 }
 
 } // namespace
@@ -571,6 +663,15 @@ int CliApp::runRotate()
 {
     model::OperationOptions options;
     copyCommon(m_args, options);
+    if (m_args.viaApi) {
+        auto instances = cliInstances();
+        if (!instances)
+            return usageError(instances.error().message);
+        const model::InstanceTargets targets = *instances;
+        return runOperation(QStringLiteral("rotate"), [&options, targets](const model::Target& t, model::JobContext* c) {
+            return model::runRotateViaApi(t, options, targets, c);
+        });
+    }
     return runOperation(QStringLiteral("rotate"), [&options](const model::Target& t, model::JobContext* c) {
         return model::runRotate(t, options, c);
     });

@@ -3,6 +3,7 @@
 #include "model/ModelError.h"
 #include "model/Target.h"
 #include "model/ops/JobContext.h"
+#include "model/ops/Liveness.h"
 
 #include <QList>
 #include <QString>
@@ -73,6 +74,8 @@ struct CensusResult
     CensusTotals totals;
     // values per data key id / per format token, for the overview chart
     QList<QPair<QString, qint64>> valuesPerFormat;
+    Liveness liveness; // a running server writing here?
+    QStringList dataSourceUids; // compared with what the instances list through their API
 };
 
 // `status`: census of every location without decrypting values; data keys are unwrapped.

@@ -1,6 +1,7 @@
 #include "model/ops/RotateJob.h"
 
 #include "model/ModelLog.h"
+#include "model/ops/Liveness.h"
 #include "model/ops/OpenedDatabase.h"
 #include "model/store/DataKeyRow.h"
 
@@ -46,6 +47,7 @@ Result<OperationResult> rotate(const Target& target,
                                                 "with it for up to data_keys_cache_ttl (%1 s); run "
                                                 "re-encrypt after that to move every value to a new key.")
                                      .arg(result.dataKeysCacheTtlSeconds);
+    addLivenessToPreflight(opened->db, result.preflight, LivenessPolicy::Warn, options.serversStopped);
     if (preflightOnly || options.dryRun) {
         result.dataKeysDeactivated = result.dataKeysDeactivatedIds.size();
     } else if (!result.dataKeysDeactivatedIds.isEmpty()) {

@@ -18,6 +18,9 @@
 #include "model/ops/RollbackJob.h"
 #include "model/ops/ConsolidateJob.h"
 #include "model/ops/RotateJob.h"
+#include "model/ops/ApiRotation.h"
+#include "model/store/ServerFacts.h"
+#include "model/store/Database.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -172,6 +175,8 @@ int CliApp::run()
         return runRestore();
     if (m_args.command == QLatin1String("bench"))
         return runBench();
+    if (m_args.command == QLatin1String("instances"))
+        return runInstances();
     return usageError(QStringLiteral("unknown command '%1' (see --help)").arg(m_args.command));
 }
 
@@ -208,7 +213,9 @@ int CliApp::runStatus()
           << ")\n";
     m_out << "Provider:  " << census->encryptionProvider << ", algorithm " << census->algorithm
           << (census->envelopeEncryption ? ", envelope encryption" : ", envelope encryption DISABLED")
-          << "\n\n";
+          << "\n";
+    printLiveness(census->liveness);
+    m_out << "\n";
     const auto n = [](qint64 v) { return QString::number(v); };
     QList<QStringList> locations{{QStringLiteral("LOCATION"), QStringLiteral("VALUES"), QStringLiteral("ENVELOPE"),
                                   QStringLiteral("LEGACY"), QStringLiteral("ORPHANED"), QStringLiteral("MALFORMED")}};
@@ -229,6 +236,18 @@ int CliApp::runStatus()
                             n(key.references), model::unwrapStatusName(key.unwrap), key.label};
     m_out << tableText(keys, QStringLiteral("  "));
     return 0;
+}
+
+void CliApp::printLiveness(const model::Liveness& liveness)
+{
+    if (!liveness.checked)
+        m_out << "Servers:   not checked (the evidence tables could not be read)\n";
+    else if (liveness.suspected)
+        m_out << "Servers:   RUNNING? " << model::livenessSentence(liveness) << "\n";
+    else if (liveness.lastWriteSecondsAgo >= 0)
+        m_out << "Servers:   no write of a running server for " << liveness.lastWriteSecondsAgo << " s\n";
+    else
+        m_out << "Servers:   no trace of a running server\n";
 }
 
 int CliApp::runVerify()
@@ -441,6 +460,9 @@ int CliApp::runOperation(const QString& what, const OperationRunner& runner)
     if (target->usesPublicDefaultKey())
         m_err << "warning: this installation uses the public default secret key\n";
     m_err.flush();
+    auto instances = cliInstances();
+    if (!instances)
+        return usageError(instances.error().message);
     // Ctrl-C / SIGTERM: stop after the current batch (every committed batch is complete).
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
@@ -458,13 +480,73 @@ int CliApp::runOperation(const QString& what, const OperationRunner& runner)
                                  {QStringLiteral("refused"), result.error().kind == model::ErrorKind::Refused}});
         return model::exitCodeFor(result.error().kind);
     }
+    model::OperationResult finished = *result;
+    if (rotatesAtEnd(what))
+        model::rotateThroughInstancesAtEnd(*target, *instances, finished);
     if (m_args.json)
-        emitJson(model::operationToJson(*result));
+        emitJson(model::operationToJson(finished));
     else
-        printSummary(*result);
-    const int code = model::exitCodeFor(*result);
+        printSummary(finished);
+    const int code = model::exitCodeFor(finished);
     // 128 + the signal that stopped it: 130 after Ctrl-C (SIGINT), 143 after SIGTERM.
     return code == model::kExitInterrupted && s_interrupted == SIGTERM ? 128 + SIGTERM : code;
+}
+
+model::Result<model::InstanceTargets> CliApp::cliInstances() const
+{
+    model::InstanceRequest request;
+    request.urls = m_args.instances;
+    request.tokenFile = m_args.apiTokenFile;
+    request.caFile = m_args.instanceCa;
+    return model::resolveInstances(request);
+}
+
+bool CliApp::rotatesAtEnd(const QString& operation)
+{
+    return operation == QLatin1String("re-encrypt") || operation == QLatin1String("rollback")
+           || operation == QLatin1String("re-encrypt-data-keys") || operation == QLatin1String("restore");
+}
+
+int CliApp::runInstances()
+{
+    auto instances = cliInstances();
+    if (!instances)
+        return usageError(instances.error().message);
+    if (instances->urls.isEmpty())
+        return usageError(QStringLiteral("no instance: give --instance URL or set [console] instances in %1")
+                              .arg(model::consoleSettingsPath()));
+    QStringList uids;
+    if (!m_args.dbUrl.isEmpty() || !m_args.configFile.isEmpty()) {
+        auto target = model::resolveTarget(requestFrom(m_args));
+        if (!target)
+            return usageError(target.error().message);
+        auto opened = model::openTarget(*target, model::AccessMode::ReadOnly);
+        if (!opened) {
+            m_err << "mosaicoo-keys-cli: " << opened.error().message << "\n";
+            return model::exitCodeFor(opened.error().kind);
+        }
+        if (auto read = store::readDataSourceUids(opened->db); read)
+            uids = *read;
+    }
+    const QList<model::InstanceStatus> statuses = model::probeInstances(*instances, uids);
+    bool allOk = true;
+    for (const model::InstanceStatus& s : statuses)
+        allOk = allOk && s.state == model::InstanceState::Ok;
+    if (m_args.json) {
+        emitJson(model::instancesToJson(statuses));
+        return allOk ? 0 : 1;
+    }
+    for (const model::InstanceStatus& s : statuses) {
+        m_out << padded(s.url, 40) << padded(model::instanceStateName(s.state), 14);
+        if (s.state == model::InstanceState::Ok)
+            m_out << "version " << s.version << (s.edition.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(s.edition));
+        else
+            m_out << s.detail;
+        if (s.sameDatabase)
+            m_out << (*s.sameDatabase ? "; same database: " : "; ANOTHER database? ") << s.sameDatabaseDetail;
+        m_out << "\n";
+    }
+    return allOk ? 0 : 1;
 }
 
 void CliApp::printSummary(const model::OperationResult& r)
@@ -479,6 +561,8 @@ void CliApp::printSummary(const model::OperationResult& r)
               << " deactivated (" << r.durationMs << " ms)\n";
         for (const QString& id : r.dataKeysDeactivatedIds)
             m_out << "  deactivated " << id << "\n";
+        if (r.instanceCalls.isEmpty() && !r.encryptUntil.isEmpty())
+            m_out << "  (no instance given: every instance keeps its cached key until the TTL)\n";
     } else if (r.operation == QLatin1String("backup")) {
         m_out << "backup: " << r.backupFile << " (" << r.backupFormat << ", " << r.durationMs << " ms)\n";
     } else if (r.operation == QLatin1String("restore")) {
@@ -519,6 +603,13 @@ void CliApp::printSummary(const model::OperationResult& r)
                   << " failed" << (r.verifyCanceled ? " (INTERRUPTED: not every value was checked)" : "")
                   << "\n";
     }
+    for (const model::InstanceCall& call : r.instanceCalls)
+        m_out << "  instance " << padded(call.url, 40)
+              << (call.state == model::InstanceState::Ok ? QStringLiteral("rotated (cache flushed)")
+                                                         : model::instanceStateName(call.state) + QStringLiteral(": ") + call.detail)
+              << "\n";
+    if (!r.apiRotationConfirmation.isEmpty())
+        m_out << "  database " << r.apiRotationConfirmation << "\n";
     for (const QString& note : r.notes)
         m_out << "  " << note << "\n";
     if (r.canceled && !r.canceledBeforeCommit) // else a note says that nothing was written
@@ -538,6 +629,7 @@ void copyCommon(const CliArguments& args, model::OperationOptions& options)
     options.jobs = args.jobs;
     options.force = args.force;
     options.freshSaltPerValue = args.freshSaltPerValue;
+    options.serversStopped = args.serversStopped;
 }
 
 } // namespace
@@ -592,6 +684,15 @@ int CliApp::runRotate()
 {
     model::OperationOptions options;
     copyCommon(m_args, options);
+    if (m_args.viaApi) {
+        auto instances = cliInstances();
+        if (!instances)
+            return usageError(instances.error().message);
+        const model::InstanceTargets targets = *instances;
+        return runOperation(QStringLiteral("rotate"), [&options, targets](const model::Target& t, model::JobContext* c) {
+            return model::runRotateViaApi(t, options, targets, c);
+        });
+    }
     return runOperation(QStringLiteral("rotate"), [&options](const model::Target& t, model::JobContext* c) {
         return model::runRotate(t, options, c);
     });

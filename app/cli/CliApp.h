@@ -38,6 +38,10 @@ private:
                                                                                 model::JobContext*)>;
     int runOperation(const QString& what, const OperationRunner& runner);
     void printSummary(const model::OperationResult& result);
+    void printLiveness(const model::Liveness& liveness);
+    int runInstances();
+    model::Result<model::InstanceTargets> cliInstances() const;
+    static bool rotatesAtEnd(const QString& operation);
     int runBench();
 
     int usageError(const QString& message);

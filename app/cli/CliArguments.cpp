@@ -35,7 +35,9 @@ QString usageText()
         "                         re-wrap every data key with the current provider; with\n"
         "                         --new-secret-key-file: change the secret key (data keys and legacy\n"
         "                         values, one transaction), then print the configuration change\n"
-        "  rotate [--dry-run]     deactivate the active data keys\n"
+        "  rotate [--dry-run] [--via-api]\n"
+        "                         deactivate the active data keys; --via-api: through every instance's\n"
+        "                         POST /api/admin/encryption/rotate-data-keys (flushes their caches)\n"
         "  consolidate [--dry-run] [--jobs N] [--batch-size N] [--force]\n"
         "                         secrets-manager store (secret_* tables): new data key per namespace\n"
         "                         with [secrets_manager] encryption_provider, every value re-encrypted,\n"
@@ -47,6 +49,15 @@ QString usageText()
         "                         put back the data keys and secret cells of a backup (one transaction)\n"
         "  bench [--seconds S] [--jobs N]\n"
         "                         key-derivation and verify throughput on this machine\n"
+        "\n"
+        "  instances              each instance's reachability, version and database\n"
+        "\n"
+        "Instances: --instance URL (repeatable; else [console] instances in the console's settings)\n"
+        "  --api-token-file FILE (service-account token, server admin) [--instance-ca FILE]. Given to\n"
+        "  re-encrypt, rollback, re-encrypt-data-keys or restore, they rotate through the API at the end.\n"
+        "Live installations: a write by a running server within 15 minutes (server_lock, alert\n"
+        "  evaluation, sessions, remote cache, alertmanager state) refuses rollback and the change of\n"
+        "  the secret key (exit 3; --servers-stopped when the evidence is stale) and warns otherwise.\n"
         "\n"
         "Sources (product precedence): --db sqlite:PATH | PATH | postgres://USER:PASS@HOST:PORT/NAME"
         "?sslmode=... |\n"
@@ -78,6 +89,9 @@ ParseOutcome parseArguments(const QStringList& argv)
         {QStringLiteral("--encoding"), [&](const QString& v) { a.encoding = v; return true; }},
         {QStringLiteral("--out"), [&](const QString& v) { a.out = v; return true; }},
         {QStringLiteral("--from"), [&](const QString& v) { a.from = v; return true; }},
+        {QStringLiteral("--instance"), [&](const QString& v) { a.instances << v; return !v.isEmpty(); }},
+        {QStringLiteral("--api-token-file"), [&](const QString& v) { a.apiTokenFile = v; return true; }},
+        {QStringLiteral("--instance-ca"), [&](const QString& v) { a.instanceCa = v; return true; }},
         {QStringLiteral("--jobs"),
          [&](const QString& v) {
              bool ok = false;
@@ -103,6 +117,8 @@ ParseOutcome parseArguments(const QStringList& argv)
         {QStringLiteral("--force"), &a.force},
         {QStringLiteral("--accept-loss"), &a.acceptLoss},
         {QStringLiteral("--fresh-salt-per-value"), &a.freshSaltPerValue},
+        {QStringLiteral("--servers-stopped"), &a.serversStopped},
+        {QStringLiteral("--via-api"), &a.viaApi},
         {QStringLiteral("--help"), &a.help},
         {QStringLiteral("-h"), &a.help},
         {QStringLiteral("--version"), &a.version},
@@ -122,6 +138,12 @@ ParseOutcome parseArguments(const QStringList& argv)
             outcome.error = QStringLiteral("%1 is refused: a secret key on the command line is visible "
                                            "to every user in the process list. Use --secret-key-file "
                                            "FILE or the MOSAICOO_SECRET_KEY environment variable.")
+                                .arg(arg);
+            return outcome;
+        }
+        if (arg == QLatin1String("--api-token") || arg == QLatin1String("--token")) {
+            outcome.error = QStringLiteral("%1 is refused: a token on the command line is visible to every "
+                                           "user in the process list. Use --api-token-file FILE.")
                                 .arg(arg);
             return outcome;
         }

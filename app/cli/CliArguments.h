@@ -21,6 +21,10 @@ struct CliArguments
     QString encoding;      // decrypt/encrypt: auto | std | raw | bytes
     QString out;
     QString from;
+    QStringList instances; // --instance URL (repeatable)
+    QString apiTokenFile;  // --api-token-file: the token itself is never an argument
+    QString instanceCa;    // --instance-ca: PEM CA for the instances' TLS
+    bool viaApi = false;   // rotate --via-api
     int jobs = 0;          // 0: one per core
     int batchSize = 0;     // consolidate --batch-size; 0: the default
     double seconds = 3.0;  // bench
@@ -29,6 +33,7 @@ struct CliArguments
     bool force = false;
     bool acceptLoss = false;
     bool freshSaltPerValue = false;
+    bool serversStopped = false; // liveness evidence declared stale
     bool help = false;
     bool version = false;
 };

@@ -5,6 +5,7 @@
 #include "model/ops/OpenedDatabase.h"
 #include "model/ops/SecretScanner.h"
 #include "model/store/SecretLocation.h"
+#include "model/store/ServerFacts.h"
 
 #include <QHash>
 #include <QMap>
@@ -133,6 +134,9 @@ Result<CensusResult> runCensus(const Target& target, JobContext* context)
     result.envelopeEncryption = !target.config.envelopeEncryptionDisabled;
     result.dataKeysCacheTtlSeconds = target.config.security.dataKeysCacheTtlSeconds;
     result.defaultSecretKey = target.usesPublicDefaultKey();
+    result.liveness = checkLiveness(opened->db, LivenessPolicy::Warn, false);
+    if (auto uids = store::readDataSourceUids(opened->db); uids)
+        result.dataSourceUids = *uids;
 
     const KeyRing ring(target, opened->dataKeys);
     result.dataKeys = unwrapAll(ring);

@@ -4,6 +4,7 @@
 #include "model/Target.h"
 #include "model/ops/JobContext.h"
 #include "model/ops/SecretsManager.h"
+#include "model/ops/Liveness.h"
 
 #include <QList>
 #include <QString>
@@ -78,6 +79,8 @@ struct CensusResult
     QList<QPair<QString, qint64>> valuesPerFormat;
     // The secrets-manager store (secret_* tables); present=false when the tables do not exist.
     GsmCensus secretsManager;
+    Liveness liveness; // a running server writing here?
+    QStringList dataSourceUids; // compared with what the instances list through their API
 };
 
 // `status`: census of every location without decrypting values; data keys are unwrapped.

@@ -4,6 +4,33 @@
 
 namespace mk::model {
 
+QJsonObject livenessToJson(const Liveness& liveness)
+{
+    QJsonArray evidence;
+    for (const LivenessEvidence& e : liveness.evidence) {
+        evidence.append(QJsonObject{
+            {QStringLiteral("source"), e.source},
+            {QStringLiteral("detail"), e.detail},
+            {QStringLiteral("secondsAgo"), e.secondsAgo},
+            {QStringLiteral("lastWrite"), e.lastWrite},
+        });
+    }
+    QJsonObject object{
+        {QStringLiteral("checked"), liveness.checked},
+        {QStringLiteral("suspected"), liveness.suspected},
+        {QStringLiteral("lastWriteSecondsAgo"),
+         liveness.lastWriteSecondsAgo < 0 ? QJsonValue() : QJsonValue(liveness.lastWriteSecondsAgo)},
+        {QStringLiteral("windowSeconds"), liveness.windowSeconds},
+        {QStringLiteral("evidence"), evidence},
+    };
+    if (!liveness.message.isEmpty()) {
+        object.insert(QStringLiteral("refused"), liveness.refused);
+        object.insert(QStringLiteral("overridden"), liveness.overridden);
+        object.insert(QStringLiteral("message"), liveness.message);
+    }
+    return object;
+}
+
 QJsonArray failuresToJson(const QList<ValueFailure>& failures)
 {
     QJsonArray array;
@@ -102,6 +129,7 @@ QJsonObject censusToJson(const CensusResult& census)
                      {QStringLiteral("orphaned"), census.totals.orphaned},
                      {QStringLiteral("malformed"), census.totals.malformed},
                      {QStringLiteral("unusedDataKeys"), census.totals.unusedDataKeys}}},
+        {QStringLiteral("liveness"), livenessToJson(census.liveness)},
     };
 }
 
@@ -195,6 +223,7 @@ QJsonObject preflightToJson(const Preflight& preflight)
                      {QStringLiteral("detail"), preflight.keyCheck.detail}}},
         {QStringLiteral("refused"), preflight.refused},
         {QStringLiteral("refusal"), preflight.refusal},
+        {QStringLiteral("liveness"), livenessToJson(preflight.liveness)},
     };
 }
 
@@ -252,7 +281,41 @@ QJsonObject operationToJson(const OperationResult& result)
         object.insert(QStringLiteral("verify"), QJsonObject{{QStringLiteral("checked"), result.verifyChecked},
                                                             {QStringLiteral("failed"), result.verifyFailed},
                                                             {QStringLiteral("canceled"), result.verifyCanceled}});
+    if (!result.instanceCalls.isEmpty()) {
+        QJsonArray calls;
+        for (const InstanceCall& call : result.instanceCalls) {
+            calls.append(QJsonObject{{QStringLiteral("url"), call.url},
+                                     {QStringLiteral("state"), instanceStateName(call.state)},
+                                     {QStringLiteral("httpStatus"), call.httpStatus},
+                                     {QStringLiteral("detail"), call.detail},
+                                     {QStringLiteral("rotated"), call.state == InstanceState::Ok}});
+        }
+        object.insert(QStringLiteral("instances"), calls);
+        object.insert(QStringLiteral("instancesNotReached"), stringsToJson(result.instancesNotReached));
+        object.insert(QStringLiteral("apiRotationConfirmed"), result.apiRotationConfirmed);
+        object.insert(QStringLiteral("apiRotationConfirmation"), result.apiRotationConfirmation);
+    }
     return object;
+}
+
+QJsonObject instancesToJson(const QList<InstanceStatus>& statuses)
+{
+    QJsonArray array;
+    for (const InstanceStatus& s : statuses) {
+        array.append(QJsonObject{
+            {QStringLiteral("url"), s.url},
+            {QStringLiteral("state"), instanceStateName(s.state)},
+            {QStringLiteral("httpStatus"), s.httpStatus},
+            {QStringLiteral("detail"), s.detail},
+            {QStringLiteral("version"), s.version},
+            {QStringLiteral("commit"), s.commit},
+            {QStringLiteral("edition"), s.edition},
+            {QStringLiteral("database"), s.databaseHealth},
+            {QStringLiteral("sameDatabase"), s.sameDatabase ? QJsonValue(*s.sameDatabase) : QJsonValue()},
+            {QStringLiteral("sameDatabaseDetail"), s.sameDatabaseDetail},
+        });
+    }
+    return QJsonObject{{QStringLiteral("instances"), array}};
 }
 
 } // namespace mk::model

@@ -17,5 +17,10 @@ QJsonArray failuresToJson(const QList<ValueFailure>& failures);
 // dataKeysDeleted, durationMs} plus preflight, conflicts, configChange, ... (product.md §4).
 QJsonObject operationToJson(const OperationResult& result);
 QJsonObject preflightToJson(const Preflight& preflight);
+// {checked, suspected, lastWriteSecondsAgo, windowSeconds, evidence[], refused?, message?}
+QJsonObject livenessToJson(const Liveness& liveness);
+// `instances`: {instances: [{url, state, httpStatus, detail, version, commit, edition, database,
+// sameDatabase, sameDatabaseDetail}]}
+QJsonObject instancesToJson(const QList<InstanceStatus>& statuses);
 
 } // namespace mk::model

@@ -31,7 +31,8 @@ int exitCodeFor(const OperationResult& result)
     // Interrupted comes before "finished with failures": the run did not finish, a re-run will.
     if (result.canceled || result.verifyCanceled)
         return kExitInterrupted;
-    if (result.failed > 0 || result.conflicts > 0 || !result.dataKeyFailures.isEmpty() || result.verifyFailed > 0)
+    if (result.failed > 0 || result.conflicts > 0 || !result.dataKeyFailures.isEmpty() || result.verifyFailed > 0
+        || !result.instancesNotReached.isEmpty())
         return 1;
     return 0;
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/instances/Instances.h"
+#include "model/ops/Liveness.h"
 #include "model/ops/VerifyJob.h"
 
 #include <QList>
@@ -36,6 +38,7 @@ struct OperationOptions
     bool force = false;   // run although the preflight's safety check refused
     int batchSize = 200;  // cells per read page and per write transaction (rule 4)
     bool freshSaltPerValue = false; // upstream's per-value salt (two derivations per value)
+    bool serversStopped = false; // the administrator declares recent liveness evidence stale
     // Called on the job's thread right before a batch of cells of one location is written, outside
     // any transaction (tests use it to play a concurrent writer; a GUI could log).
     std::function<void(const QString& locationKey, const QStringList& rowIds)> beforeBatchWrite;
@@ -100,6 +103,7 @@ struct Preflight
     KeyCheck keyCheck;
     bool refused = false;              // the run will refuse unless forced
     QString refusal;
+    Liveness liveness;                 // a running server? (refused there: not even --force runs)
 };
 
 // A data key a rollback did not delete because values still reference it.
@@ -148,6 +152,13 @@ struct OperationResult
     qint64 verifyFailed = -1;
     bool verifyCanceled = false; // that verification was interrupted after verifyChecked values
     QStringList notes;     // human sentences for the summary
+    // Through the instances' API (rotate --via-api, or at the end of an operation when instances
+    // are given): one call per instance; the countdown (encryptUntil) concerns only those not
+    // reached. apiRotationConfirmed: the database shows no active key older than the rotation.
+    QList<InstanceCall> instanceCalls;
+    QStringList instancesNotReached;
+    bool apiRotationConfirmed = false;
+    QString apiRotationConfirmation;
     Preflight preflight;
     qint64 durationMs = 0;
 };

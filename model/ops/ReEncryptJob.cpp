@@ -4,6 +4,7 @@
 #include "crypto/KekProvider.h"
 #include "crypto/SecretKeyProvider.h"
 #include "model/ModelLog.h"
+#include "model/ops/Liveness.h"
 #include "model/ops/KeyRing.h"
 #include "model/ops/OpenedDatabase.h"
 #include "model/ops/OperationEngine.h"
@@ -103,10 +104,13 @@ Result<OperationResult> reEncrypt(const Target& target,
         preflight.refused = true;
         preflight.refusal = engine::refusalForKeyCheck(preflight.keyCheck, QStringLiteral("this secret key"));
     }
+    addLivenessToPreflight(opened->db, preflight, LivenessPolicy::Warn, options.serversStopped);
     if (preflightOnly) {
         result.durationMs = timer.elapsed();
         return result;
     }
+    if (auto live = livenessGate(preflight); !live)
+        return std::unexpected(live.error());
     if (preflight.refused) {
         if (!options.force)
             return fail(ErrorKind::Refused, preflight.refusal);

@@ -4,6 +4,7 @@
 #include "crypto/KekProvider.h"
 #include "crypto/SecretKeyProvider.h"
 #include "model/ModelLog.h"
+#include "model/ops/Liveness.h"
 #include "model/config/SecretKeySource.h"
 #include "model/ops/KeyRing.h"
 #include "model/ops/OpenedDatabase.h"
@@ -137,10 +138,13 @@ Result<OperationResult> rewrap(const Target& target,
                                              "cached keys for up to data_keys_cache_ttl (%1 s).")
                                   .arg(target.config.security.dataKeysCacheTtlSeconds);
     }
+    addLivenessToPreflight(opened->db, preflight, changeKey ? LivenessPolicy::Refuse : LivenessPolicy::Warn, options.serversStopped);
     if (preflightOnly) {
         result.durationMs = timer.elapsed();
         return result;
     }
+    if (auto live = livenessGate(preflight); !live)
+        return std::unexpected(live.error());
     if (preflight.refused) {
         if (!options.force)
             return fail(ErrorKind::Refused, preflight.refusal);

@@ -1,6 +1,7 @@
 #include "model/ops/RollbackJob.h"
 
 #include "model/ModelLog.h"
+#include "model/ops/Liveness.h"
 #include "model/ops/KeyRing.h"
 #include "model/ops/OpenedDatabase.h"
 #include "model/ops/OperationEngine.h"
@@ -118,10 +119,13 @@ Result<OperationResult> rollback(const Target& target,
         preflight.refused = true;
         preflight.refusal = engine::refusalForKeyCheck(preflight.keyCheck, QStringLiteral("this secret key"));
     }
+    addLivenessToPreflight(opened->db, preflight, LivenessPolicy::Refuse, options.serversStopped);
     if (preflightOnly) {
         result.durationMs = timer.elapsed();
         return result;
     }
+    if (auto live = livenessGate(preflight); !live)
+        return std::unexpected(live.error());
     if (preflight.refused) {
         if (!options.force)
             return fail(ErrorKind::Refused, preflight.refusal);

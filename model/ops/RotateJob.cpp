@@ -2,6 +2,7 @@
 #include "model/ops/SecretsManagerKeys.h"
 
 #include "model/ModelLog.h"
+#include "model/ops/Liveness.h"
 #include "model/ops/OpenedDatabase.h"
 #include "model/store/DataKeyRow.h"
 
@@ -47,6 +48,7 @@ Result<OperationResult> rotate(const Target& target,
                                                 "with it for up to data_keys_cache_ttl (%1 s); run "
                                                 "re-encrypt after that to move every value to a new key.")
                                      .arg(result.dataKeysCacheTtlSeconds);
+    addLivenessToPreflight(opened->db, result.preflight, LivenessPolicy::Warn, options.serversStopped);
     if (preflightOnly || options.dryRun) {
         result.dataKeysDeactivated = result.dataKeysDeactivatedIds.size();
     } else if (!result.dataKeysDeactivatedIds.isEmpty()) {

@@ -3,6 +3,12 @@
 //
 //   mk-live-writer --db URL --log FILE [--seed N] [--pause-ms MIN:MAX] [--hot-rows N]
 //                  [--secret-key-file FILE]          (otherwise $MOSAICOO_SECRET_KEY)
+//                  [--touch-evidence]
+//
+// --touch-evidence (issue #17): after every write, also do what a running server does on its own
+// schedule: its periodic job stamps server_lock.last_execution (Unix seconds) of "delete old login
+// attempts", and the alertmanager state in kv_store gets `updated` = now in UTC (DATETIME text),
+// each in its own autocommit statement, only where the table exists.
 //
 // Every write is one transaction that does what the server's secrets service does
 // (formats.md §1.9): look up the active data key of today's label `YYYY-MM-DD/root@secretKey.v1`
@@ -90,6 +96,7 @@ struct Options
     int pauseMin = 5;
     int pauseMax = 15;
     int hotRows = 40;
+    bool touchEvidence = false;
 };
 
 struct LogEntry
@@ -219,6 +226,35 @@ public:
         }
         entries.clear();
         return s_stop != 0;
+    }
+
+    // The liveness evidence of a running server (see --touch-evidence). Failures are ignored: the
+    // next round stamps again.
+    void touchEvidence()
+    {
+        const store::SchemaInfo* schema = m_db.cachedSchema() ? &*m_db.cachedSchema() : nullptr;
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        QSqlQuery q(QSqlDatabase::database(m_db.connectionName(), false));
+        if (schema && schema->hasTable(QStringLiteral("server_lock"))) {
+            const QString uid = QStringLiteral("delete old login attempts");
+            q.prepare(QStringLiteral("UPDATE server_lock SET last_execution = ?, %1 = %1 + 1 WHERE operation_uid = ?")
+                          .arg(quote(QStringLiteral("version"))));
+            q.addBindValue(now);
+            q.addBindValue(uid);
+            if (q.exec() && q.numRowsAffected() == 0) {
+                q.prepare(QStringLiteral("INSERT INTO server_lock (operation_uid, %1, last_execution) VALUES (?, 1, ?)")
+                              .arg(quote(QStringLiteral("version"))));
+                q.addBindValue(uid);
+                q.addBindValue(now);
+                q.exec();
+            }
+        }
+        if (schema && schema->hasTable(QStringLiteral("kv_store"))) {
+            q.prepare(QStringLiteral("UPDATE kv_store SET updated = ? WHERE namespace = ?"));
+            q.addBindValue(QDateTime::fromSecsSinceEpoch(now, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+            q.addBindValue(QStringLiteral("alertmanager"));
+            q.exec();
+        }
     }
 
     qint64 retries() const { return m_retries; }
@@ -595,7 +631,7 @@ bool pauseAndCheckStdin(int ms, bool watchStdin)
 int usage(const QString& message)
 {
     std::fprintf(stderr, "mk-live-writer: %s\nusage: mk-live-writer --db URL --log FILE [--seed N] "
-                         "[--pause-ms MIN:MAX] [--hot-rows N] [--secret-key-file FILE]\n",
+                         "[--pause-ms MIN:MAX] [--hot-rows N] [--secret-key-file FILE] [--touch-evidence]\n",
                  qPrintable(message));
     return 2;
 }
@@ -620,7 +656,10 @@ int main(int argc, char** argv)
             options.seed = value.toUInt();
         else if (a == QLatin1String("--hot-rows"))
             options.hotRows = value.toInt();
-        else if (a == QLatin1String("--pause-ms")) {
+        else if (a == QLatin1String("--touch-evidence")) {
+            options.touchEvidence = true;
+            continue;
+        } else if (a == QLatin1String("--pause-ms")) {
             const QStringList parts = value.split(QLatin1Char(':'));
             options.pauseMin = parts.value(0).toInt();
             options.pauseMax = parts.value(1, parts.value(0)).toInt();
@@ -681,6 +720,8 @@ int main(int argc, char** argv)
             return 2;
         }
         const qint64 endMs = QDateTime::currentMSecsSinceEpoch();
+        if (options.touchEvidence)
+            writer.touchEvidence();
         for (const LogEntry& e : std::as_const(entries)) {
             const QString line = QStringLiteral("%1\t%2\t%3\t%4\t%5\t%6\t%7\t%8\t%9\n")
                                      .arg(++seq)

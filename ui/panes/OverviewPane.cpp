@@ -3,6 +3,7 @@
 #include "model/ops/ValueRecord.h"
 #include "ui/panes/HealthTile.h"
 #include "ui/panes/ValuesChart.h"
+#include "ui/common/InstancesSection.h"
 
 #include <QFileInfo>
 #include <QFormLayout>
@@ -135,6 +136,7 @@ OverviewPane::OverviewPane(QWidget* parent)
         m_locations->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     m_locations->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_locations->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    m_instances = new InstancesSection(content);
     auto* locationsTitle = new QLabel(tr("Secret locations"), content);
     QFont sectionFont = locationsTitle->font();
     sectionFont.setWeight(QFont::DemiBold);
@@ -154,6 +156,7 @@ OverviewPane::OverviewPane(QWidget* parent)
     layout->addLayout(charts);
     layout->addWidget(locationsTitle);
     layout->addWidget(m_locations);
+    layout->addWidget(m_instances);
     layout->addStretch(1);
 
     auto* scroll = new QScrollArea(this);
@@ -184,6 +187,7 @@ void OverviewPane::clear()
     m_perKeyChart->setEntries({});
     m_perFormatChart->setEntries({});
     m_locations->setRowCount(0);
+    m_instances->clear();
     m_structuralProblems = 0;
 }
 
@@ -254,6 +258,7 @@ void OverviewPane::setCensus(const model::CensusResult& census, const QString& s
     m_keyOrigin->setText(census.defaultSecretKey
                              ? tr("the public default (SW2YcwTIb9zpOOhoPsMm) — change it")
                              : secretKeyOrigin);
+    m_instances->setLiveness(census.liveness, census.dataSourceUids);
     m_provider->setText(census.encryptionProvider);
     m_algorithm->setText(census.algorithm);
     m_envelope->setText(census.envelopeEncryption ? tr("on") : tr("off (disableEnvelopeEncryption)"));

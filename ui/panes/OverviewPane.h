@@ -11,6 +11,7 @@ class QTableWidget;
 namespace mk::ui {
 
 class HealthTile;
+class InstancesSection;
 class ValuesChart;
 
 // Where the database is, its schema era, the KEK provider and algorithm, health tiles and two
@@ -29,6 +30,7 @@ public:
     void setError(const QString& message);
 
     HealthTile* tile(const QString& objectName) const;
+    InstancesSection* instancesSection() const { return m_instances; }
 
 private:
     void setSecretsManager(const model::GsmCensus& gsm);
@@ -56,6 +58,7 @@ private:
     ValuesChart* m_perKeyChart;
     ValuesChart* m_perFormatChart;
     QTableWidget* m_locations;
+    InstancesSection* m_instances;
     qint64 m_structuralProblems = 0;
 };
 

@@ -125,6 +125,7 @@ model::OperationOptions OperationWizard::commonOptions() const
     model::OperationOptions options;
     options.dryRun = isDryRun();
     options.force = isForced();
+    options.serversStopped = m_preflightPage && m_preflightPage->serversDeclaredStopped();
     if (m_adjuster)
         m_adjuster(options);
     return options;

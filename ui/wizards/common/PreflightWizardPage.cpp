@@ -22,6 +22,8 @@ PreflightWizardPage::PreflightWizardPage(OperationWizard* wizard)
     , m_progress(new QProgressBar(this))
     , m_retry(new QPushButton(tr("Check &again"), this))
     , m_keyBanner(new MessageBanner(this))
+    , m_livenessBanner(new MessageBanner(this))
+    , m_serversStopped(new QCheckBox(this))
     , m_override(new QCheckBox(this))
     , m_summary(makeWrappedLabel(this, "preflightSummaryLabel"))
     , m_notes(makeWrappedLabel(this, "preflightNotesLabel"))
@@ -52,6 +54,9 @@ PreflightWizardPage::PreflightWizardPage(OperationWizard* wizard)
     m_override->setObjectName(QStringLiteral("overrideKeyCheckBox"));
     m_override->setText(tr("I am sure the secret key is right: run anyway (values that do not "
                            "decrypt are reported, never rewritten)"));
+    m_livenessBanner->setObjectName(QStringLiteral("livenessBanner"));
+    m_serversStopped->setObjectName(QStringLiteral("serversStoppedCheckBox"));
+    m_serversStopped->setText(tr("Every server is stopped: this evidence is stale (--servers-stopped)"));
     m_acceptLoss->setObjectName(QStringLiteral("acceptLossCheckBox"));
     m_acceptLoss->setText(tr("Delete these data keys anyway and accept that the values listed "
                              "become unreadable"));
@@ -69,6 +74,8 @@ PreflightWizardPage::PreflightWizardPage(OperationWizard* wizard)
     layout->addLayout(statusRow);
     layout->addWidget(m_keyBanner);
     layout->addWidget(m_override);
+    layout->addWidget(m_livenessBanner);
+    layout->addWidget(m_serversStopped);
     layout->addWidget(m_summary);
     layout->addWidget(m_notes);
     layout->addWidget(m_losses);
@@ -77,6 +84,7 @@ PreflightWizardPage::PreflightWizardPage(OperationWizard* wizard)
 
     connect(m_retry, &QPushButton::clicked, this, &PreflightWizardPage::start);
     connect(m_override, &QCheckBox::toggled, this, &PreflightWizardPage::completeChanged);
+    connect(m_serversStopped, &QCheckBox::toggled, this, &PreflightWizardPage::completeChanged);
     connect(&m_watcher, &QFutureWatcherBase::finished, this, &PreflightWizardPage::onFinished);
     connect(&m_watcher, &QFutureWatcherBase::progressRangeChanged, m_progress, &QProgressBar::setRange);
     connect(&m_watcher, &QFutureWatcherBase::progressValueChanged, m_progress, &QProgressBar::setValue);
@@ -116,6 +124,10 @@ void PreflightWizardPage::clearResults()
     m_keyBanner->hideMessage();
     m_override->hide();
     m_override->setChecked(false);
+    m_livenessRefused = false;
+    m_livenessBanner->hideMessage();
+    m_serversStopped->hide();
+    m_serversStopped->setChecked(false);
     m_summary->clear();
     m_notes->clear();
     m_notes->hide();
@@ -209,6 +221,14 @@ void PreflightWizardPage::showPreflight(const model::Preflight& p)
                                                             : MessageBanner::Type::Positive);
     }
 
+    m_livenessRefused = p.liveness.refused;
+    if (p.liveness.refused) {
+        m_livenessBanner->showMessage(p.liveness.message, MessageBanner::Type::Error);
+        m_serversStopped->show();
+    } else if (p.liveness.suspected) {
+        m_livenessBanner->showMessage(p.liveness.message, MessageBanner::Type::Warning);
+    }
+
     QStringList notes;
     for (const QString& text : p.irreversible)
         notes << tr("Cannot be undone without the backup: %1").arg(text);
@@ -248,7 +268,13 @@ void PreflightWizardPage::showPreflight(const model::Preflight& p)
 
 bool PreflightWizardPage::isComplete() const
 {
-    return m_ok && !m_watcher.isRunning() && (!m_refused || m_override->isChecked());
+    return m_ok && !m_watcher.isRunning() && (!m_refused || m_override->isChecked())
+           && (!m_livenessRefused || m_serversStopped->isChecked());
+}
+
+bool PreflightWizardPage::serversDeclaredStopped() const
+{
+    return m_livenessRefused && m_serversStopped->isChecked();
 }
 
 bool PreflightWizardPage::isForced() const

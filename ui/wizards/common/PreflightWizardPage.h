@@ -38,6 +38,8 @@ public:
     bool isRunning() const { return m_watcher.isRunning(); }
     bool isForced() const;
     bool acceptsLoss() const;
+    // A running server was suspected and the user declared the evidence stale (--servers-stopped).
+    bool serversDeclaredStopped() const;
     void start();
     void cancelAndWait();
 
@@ -51,6 +53,8 @@ private:
     QProgressBar* m_progress;
     QPushButton* m_retry;
     MessageBanner* m_keyBanner;
+    MessageBanner* m_livenessBanner;
+    QCheckBox* m_serversStopped;
     QCheckBox* m_override;
     QLabel* m_summary;
     QLabel* m_notes;
@@ -64,6 +68,7 @@ private:
     StopFlag m_stop;
     bool m_ok = false;
     bool m_refused = false;
+    bool m_livenessRefused = false;
 };
 
 } // namespace mk::ui

@@ -203,6 +203,13 @@ void ResultWizardPage::showResult(const model::OperationResult& r)
                      .arg(loss.id, number(loss.references), loss.locations.join(QStringLiteral(", ")));
     for (const model::DataKeyPlan& key : r.dataKeyFailures)
         notes << tr("Data key %1 not handled: %2").arg(key.id, key.health);
+    for (const model::InstanceCall& call : r.instanceCalls)
+        notes << (call.state == model::InstanceState::Ok
+                      ? tr("Instance %1: rotated, its data-key cache flushed.").arg(call.url)
+                      : tr("Instance %1 NOT reached (%2): %3")
+                            .arg(call.url, model::instanceStateName(call.state), call.detail));
+    if (!r.apiRotationConfirmation.isEmpty())
+        notes << tr("Database: %1").arg(r.apiRotationConfirmation);
     for (const model::ValueFailure& lost : r.valuesLost)
         notes << tr("Lost (accepted): %1.%2 row %3 field %4").arg(lost.table, lost.column, lost.rowId, lost.field);
     if (r.operation == model::operationName(model::OperationKind::Rotate))
@@ -214,7 +221,9 @@ void ResultWizardPage::showResult(const model::OperationResult& r)
     m_failures->setVisible(!r.failures.isEmpty());
     m_layout->setStretch(m_spacerIndex, r.failures.isEmpty() ? 1 : 0);
 
-    if (r.operation == model::operationName(model::OperationKind::Rotate) && !r.dryRun) {
+    // Through the API, the countdown concerns only the instances not reached.
+    const bool everyInstanceReached = !r.instanceCalls.isEmpty() && r.instancesNotReached.isEmpty();
+    if (r.operation == model::operationName(model::OperationKind::Rotate) && !r.dryRun && !everyInstanceReached) {
         m_oldKeysExpire = QDateTime::currentDateTime().addSecs(r.dataKeysCacheTtlSeconds);
         const QDateTime until = QDateTime::fromString(r.encryptUntil, Qt::ISODate);
         if (until.isValid())

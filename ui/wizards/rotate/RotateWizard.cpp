@@ -1,7 +1,8 @@
 #include "ui/wizards/rotate/RotateWizard.h"
 
+#include "model/ops/ApiRotation.h"
 #include "model/ops/RotateJob.h"
-#include "ui/wizards/common/OptionsWizardPage.h"
+#include "ui/wizards/rotate/RotateOptionsWizardPage.h"
 #include "ui/wizards/common/WizardWidgets.h"
 
 namespace mk::ui {
@@ -12,12 +13,11 @@ RotateWizard::RotateWizard(const model::Target& target,
                            FileChooser& files,
                            QWidget* parent)
     : OperationWizard(model::OperationKind::Rotate, target, databaseName, prompter, files, parent)
+    , m_options(new RotateOptionsWizardPage(this))
 {
     setObjectName(QStringLiteral("rotateWizard"));
     setWindowTitle(tr("Rotate Data Keys — %1").arg(databaseName));
-    auto* options = new OptionsWizardPage(this);
-    options->setSubTitle(tr("Rotation only changes the active flag of the data keys."));
-    setUpPages(options);
+    setUpPages(m_options);
 }
 
 QString RotateWizard::actionName() const
@@ -60,6 +60,16 @@ WizardJob<model::Result<model::OperationResult>> RotateWizard::runJob() const
 {
     const model::OperationOptions options = commonOptions();
     const model::Target t = target();
+    if (m_options->viaApi()) {
+        // The instances of the console's settings (the same the options page showed).
+        const auto instances = model::resolveInstances(model::InstanceRequest{});
+        if (instances && !instances->urls.isEmpty()) {
+            const model::InstanceTargets targets = *instances;
+            return [t, options, targets](model::JobContext* context) {
+                return model::runRotateViaApi(t, options, targets, context);
+            };
+        }
+    }
     return [t, options](model::JobContext* context) { return model::runRotate(t, options, context); };
 }
 

@@ -4,6 +4,8 @@
 
 namespace mk::ui {
 
+class RotateOptionsWizardPage;
+
 // Rotate data keys (product.md §3, formats.md §3.4): deactivate the active data keys; new ones are
 // created on demand. The result counts down data_keys_cache_ttl and offers re-encrypt afterwards.
 class RotateWizard : public OperationWizard
@@ -22,6 +24,11 @@ public:
     bool canRetry() const override;
     WizardJob<model::Result<model::Preflight>> preflightJob() const override;
     WizardJob<model::Result<model::OperationResult>> runJob() const override;
+
+    RotateOptionsWizardPage* optionsPage() const { return m_options; }
+
+private:
+    RotateOptionsWizardPage* m_options;
 };
 
 } // namespace mk::ui

@@ -22,6 +22,10 @@ struct CliArguments
     QString encoding;      // decrypt/encrypt: auto | std | raw | bytes
     QString out;
     QString from;
+    QStringList candidateKeyFiles;   // repair: --candidate-key-file (repeatable)
+    QStringList candidateConfigs;    // repair: --candidate-config (repeatable)
+    QString dataKeysFrom;            // repair: --data-keys-from
+    bool clearUnrecoverable = false; // repair: --clear-unrecoverable
     int jobs = 0;          // 0: one per core
     double seconds = 3.0;  // bench
     bool json = false;

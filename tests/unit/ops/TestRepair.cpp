@@ -19,6 +19,7 @@
 #include "tests/support/TestData.h"
 #include "tests/unit/ops/OperationsTestSupport.h"
 #include "tests/unit/ops/OpsTestSupport.h"
+#include "tests/unit/ops/RepairTestSupport.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -34,95 +35,19 @@ using namespace mk;
 
 namespace {
 
-const QByteArray kOtherKey("the-other-server's key #2");
-const QByteArray kUnknownKey("a key nobody has any more");
+using test::kOtherKey;
+using test::kUnknownKey;
+using test::expectedWithout;
+using test::locationIndex;
+using test::mismatch;
+using test::rawCell;
+using test::repairFixture;
+using test::replaceValue;
+using test::undecryptablePayload;
 
 QString fixture()
 {
-    return test::syntheticFixturesDir() + QStringLiteral("/mixed-default-key.db");
-}
-
-int locationIndex(const QString& key)
-{
-    const QList<store::SecretLocation>& catalog = store::secretLocations();
-    for (int i = 0; i < catalog.size(); ++i) {
-        if (catalog.at(i).key == key)
-            return i;
-    }
-    return -1;
-}
-
-// The expected lines without those of (table, row, field) in `removed`.
-QStringList expectedWithout(const QStringList& removed)
-{
-    QStringList lines = test::expectedLines(fixture());
-    lines.removeIf([&removed](const QString& line) {
-        const QStringList parts = line.split(QLatin1Char('\t'));
-        return removed.contains(parts.at(0) + QLatin1Char('/') + parts.at(1) + QLatin1Char('/') + parts.at(2));
-    });
-    return lines;
-}
-
-QString mismatch(const model::Target& target, const QStringList& expected)
-{
-    QString error;
-    const QStringList actual = test::verifyLines(target, 0, &error);
-    if (!error.isEmpty())
-        return error;
-    return actual == expected ? QString() : test::describeDifference(expected, actual);
-}
-
-// A legacy payload of `plaintext` under `key` that neither the fixture key nor kOtherKey opens
-// (checked here with the product's own judgement, so the outcome never depends on chance).
-QByteArray undecryptablePayload(const model::Target& target, const QByteArray& plaintext, crypto::Algorithm algorithm)
-{
-    crypto::EncryptOptions options;
-    options.algorithm = algorithm;
-    for (int attempt = 0; attempt < 100; ++attempt) {
-        auto payload = crypto::encryptPayload(plaintext, kUnknownKey, options);
-        if (!payload)
-            return {};
-        model::ValueRecord record;
-        record.locationIndex = locationIndex(QStringLiteral("data_source.secure_json_data"));
-        record.payload = *payload;
-        record.format = algorithm == crypto::Algorithm::AesGcm ? model::ValueFormat::LegacyGcm
-                                                                : model::ValueFormat::LegacyCfbPrefixed;
-        bool opens = false;
-        for (const QByteArray& key : {target.secretKey, kOtherKey}) {
-            const model::KeyRing ring(test::withSecretKey(target, key), {});
-            opens = opens || model::decryptValue(record, ring).has_value();
-        }
-        if (!opens)
-            return *payload;
-    }
-    return {};
-}
-
-// Replaces one value of one cell with `payload` (the rest of the cell keeps its bytes).
-bool replaceValue(const model::Target& target, const QString& locationKey, const QString& rowId,
-                  const QString& field, const QByteArray& payload)
-{
-    auto opened = model::openTarget(target, model::AccessMode::ReadWrite);
-    if (!opened)
-        return false;
-    const store::SecretLocation& location = store::secretLocations().at(locationIndex(locationKey));
-    auto cell = store::readCell(opened->db, location, rowId);
-    if (!cell || !*cell)
-        return false;
-    const QByteArray next = store::replaceValues(location, (*cell)->raw, {{field, payload}});
-    if (next == (*cell)->raw)
-        return false;
-    return store::updateCell(opened->db, location, rowId, (*cell)->raw, next, QStringLiteral("2026-01-01 00:00:00"))
-        .has_value();
-}
-
-QByteArray rawCell(const model::Target& target, const QString& locationKey, const QString& rowId)
-{
-    auto opened = model::openTarget(target, model::AccessMode::ReadOnly);
-    if (!opened)
-        return {};
-    auto cell = store::readCell(opened->db, store::secretLocations().at(locationIndex(locationKey)), rowId);
-    return cell && *cell ? (*cell)->raw : QByteArray();
+    return repairFixture();
 }
 
 struct CliRun

@@ -697,7 +697,7 @@ int CliApp::runRepair()
                   << ", restored" << would << ": " << r.dataKeysRestored << ", values re-encrypted" << would
                   << ": " << r.valuesReencrypted << "\n";
             for (const QString& id : r.dataKeysRestoredIds)
-                m_out << "  data key restored: " << id << " (inactive)\n";
+                m_out << "  data key restored" << would << ": " << id << " (inactive)\n";
             for (const model::RepairValue& v : r.cleared)
                 m_out << "  CLEARED" << would << " " << v.value.table << "." << v.value.column << " row "
                       << v.value.rowId << " field " << v.value.field << ": re-enter it for " << v.owner << "\n";

@@ -63,7 +63,7 @@ void TestRepairKill::killedAnywhereLosesNothing_data()
     QTest::addColumn<int>("slot");
     const int rounds = qEnvironmentVariableIntValue("MK_REPAIR_KILL_ROUNDS") > 0
                            ? qEnvironmentVariableIntValue("MK_REPAIR_KILL_ROUNDS")
-                           : 4;
+                           : 3;
     for (int i = 0; i < rounds; ++i)
         QTest::newRow(qPrintable(QStringLiteral("kill-%1").arg(i))) << i;
 }

@@ -263,32 +263,62 @@ Result<RepairResult> runRepair(const Target& target, const RepairOptions& option
     {
         int ring = -1; // -1: nothing opens it
         FailureReason reason = FailureReason::Other;
+        QList<int> opens; // legacy values: every ring under which it is plausible
     };
     QList<qsizetype> indexes(records.size());
     std::iota(indexes.begin(), indexes.end(), 0);
-    const QList<Verdict> verdicts = QtConcurrent::blockingMapped(
+    QList<Verdict> verdicts = QtConcurrent::blockingMapped(
         &pool, indexes, [&](qsizetype i) -> Verdict {
             const ValueRecord& record = records.at(i);
             if (record.problem)
-                return Verdict{-1, *record.problem};
+                return Verdict{-1, *record.problem, {}};
             if (isEnvelope(record.format)) {
                 const auto found = keyRing.constFind(record.dataKeyId);
                 if (found == keyRing.cend() && backupById.contains(record.dataKeyId))
-                    return Verdict{-1, FailureReason::MissingDataKey};
+                    return Verdict{-1, FailureReason::MissingDataKey, {}};
                 const int r = found == keyRing.cend() ? 0 : *found;
                 const auto failure = judge(record, *rings.at(r).ring);
-                return failure ? Verdict{-1, *failure} : Verdict{r, FailureReason::Other};
+                return failure ? Verdict{-1, *failure, {}} : Verdict{r, FailureReason::Other, {}};
             }
             Verdict verdict;
             for (int r = 0; r < static_cast<int>(rings.size()); ++r) {
                 const auto failure = judge(record, *rings.at(r).ring);
                 if (!failure)
-                    return Verdict{r, FailureReason::Other};
-                if (r == 0)
+                    verdict.opens << r;
+                else if (r == 0)
                     verdict.reason = *failure;
             }
+            verdict.ring = verdict.opens.isEmpty() ? -1 : verdict.opens.first();
             return verdict;
         });
+    // A legacy value plausible under several keys (a short CFB value proves nothing) follows the
+    // values of its own cell that only one key opens: a cell is always rewritten as a whole, so
+    // they share its key even after an interrupted run. Without such neighbours it stays as it is.
+    QHash<QString, QList<int>> cellRings; // "location/row" -> rings that alone open a value of it
+    for (qsizetype i = 0; i < records.size(); ++i) {
+        if (verdicts.at(i).opens.size() == 1)
+            cellRings[QString::number(records.at(i).locationIndex) + QLatin1Char('/') + records.at(i).rowId]
+                << verdicts.at(i).opens.first();
+    }
+    qint64 ambiguous = 0;
+    for (qsizetype i = 0; i < records.size(); ++i) {
+        Verdict& v = verdicts[i];
+        if (v.opens.size() < 2)
+            continue;
+        const QList<int> neighbours =
+            cellRings.value(QString::number(records.at(i).locationIndex) + QLatin1Char('/') + records.at(i).rowId);
+        const auto chosen = std::find_if(neighbours.cbegin(), neighbours.cend(),
+                                         [&v](int r) { return v.opens.contains(r); });
+        if (chosen != neighbours.cend())
+            v.ring = *chosen;
+        else
+            ++ambiguous;
+    }
+    if (ambiguous > 0)
+        result.notes << QStringLiteral("%1 legacy value(s) decrypt plausibly under more than one key and share "
+                                       "their cell with no value that tells which; left as they are (check "
+                                       "them with verify / decrypt).")
+                            .arg(ambiguous);
 
     // What each key explains; the wrong-key refusal applies only when nothing explains most values.
     qint64 opensNow = 0;

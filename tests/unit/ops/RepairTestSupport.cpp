@@ -6,6 +6,7 @@
 #include "model/ops/ValueDecrypter.h"
 #include "model/store/Cell.h"
 #include "model/store/CellExpansion.h"
+#include "model/store/DataKeyRow.h"
 #include "model/store/SecretLocation.h"
 #include "tests/support/TestData.h"
 #include "tests/unit/ops/OperationsTestSupport.h"
@@ -99,6 +100,22 @@ QByteArray rawCell(const model::Target& target, const QString& locationKey, cons
         return {};
     auto cell = store::readCell(opened->db, store::secretLocations().at(locationIndex(locationKey)), rowId);
     return cell && *cell ? (*cell)->raw : QByteArray();
+}
+
+QStringList deleteReferencedDataKeys(const model::Target& target, int count)
+{
+    QSet<QString> referenced;
+    for (const model::ValueRecord& v : scanValues(target))
+        referenced.insert(v.dataKeyId);
+    QStringList ids;
+    for (const store::DataKeyRow& row : dataKeysOf(target)) {
+        if (referenced.contains(row.id) && ids.size() < count)
+            ids << row.id;
+    }
+    auto opened = model::openTarget(target, model::AccessMode::ReadWrite);
+    if (!opened || store::deleteDataKeys(opened->db, ids).value_or(-1) != ids.size())
+        return {};
+    return ids;
 }
 
 } // namespace mk::test

@@ -27,6 +27,9 @@ QByteArray undecryptablePayload(const model::Target& target, const QByteArray& p
 // Replaces one value of one cell with `payload` (the rest of the cell keeps its bytes).
 bool replaceValue(const model::Target& target, const QString& locationKey, const QString& rowId,
                   const QString& field, const QByteArray& payload);
+// Deletes the first `count` data_keys rows that values reference (a lost migration); their ids,
+// empty on failure.
+QStringList deleteReferencedDataKeys(const model::Target& target, int count);
 // The raw bytes of one cell (empty when missing).
 QByteArray rawCell(const model::Target& target, const QString& locationKey, const QString& rowId);
 

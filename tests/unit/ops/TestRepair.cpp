@@ -264,19 +264,8 @@ void TestRepair::deletedDataKeysFromBackup()
     backup.format = format;
     QVERIFY(model::runBackup(target, backup, nullptr).has_value());
 
-    QSet<QString> referenced;
-    for (const model::ValueRecord& v : test::scanValues(target))
-        referenced.insert(v.dataKeyId);
-    QStringList deleted;
-    for (const store::DataKeyRow& row : test::dataKeysOf(target)) {
-        if (referenced.contains(row.id) && deleted.size() < 2)
-            deleted << row.id;
-    }
-    {
-        auto opened = model::openTarget(target, model::AccessMode::ReadWrite);
-        QVERIFY(opened.has_value());
-        QCOMPARE(store::deleteDataKeys(opened->db, deleted).value_or(0), 2);
-    }
+    QStringList deleted = test::deleteReferencedDataKeys(target, 2);
+    QCOMPARE(deleted.size(), 2);
     QVERIFY(!mismatch(target, test::expectedLines(fixture())).isEmpty());
 
     // Without the backup the values are reported (exit 1) and nothing changes.
@@ -325,14 +314,9 @@ void TestRepair::backupKeyThatOpensNothingIsNotRestored()
     model::BackupOptions backup;
     backup.outPath = m_dir->filePath(QStringLiteral("foreign.db"));
     QVERIFY(model::runBackup(target, backup, nullptr).has_value());
-    QSet<QString> referenced;
-    for (const model::ValueRecord& v : test::scanValues(target))
-        referenced.insert(v.dataKeyId);
-    QString victim;
-    for (const store::DataKeyRow& row : test::dataKeysOf(target)) {
-        if (referenced.contains(row.id) && victim.isEmpty())
-            victim = row.id;
-    }
+    const QStringList deleted = test::deleteReferencedDataKeys(target, 1);
+    QCOMPARE(deleted.size(), 1);
+    const QString victim = deleted.first();
     {
         const model::Target foreign = test::targetFor(backup.outPath, test::kDefaultSecretKey);
         auto opened = model::openTarget(foreign, model::AccessMode::ReadWrite);
@@ -344,9 +328,6 @@ void TestRepair::backupKeyThatOpensNothingIsNotRestored()
                                          QStringLiteral("2020-01-01/root@secretKey.v1"), *wrapped,
                                          QStringLiteral("2026-01-01 00:00:00"))
                     .has_value());
-        auto opened2 = model::openTarget(target, model::AccessMode::ReadWrite);
-        QVERIFY(opened2.has_value());
-        QCOMPARE(store::deleteDataKeys(opened2->db, {victim}).value_or(0), 1);
     }
     const QByteArray damaged = test::fileDigest(db);
     const auto done = repair(target, {}, false, false, backup.outPath);

@@ -57,19 +57,7 @@ void TestRepairServers::repairOnServer()
     QVERIFY(model::runBackup(old, backup, nullptr).has_value());
 
     // Damage: two referenced data keys lost, one alerting value under an unknown key.
-    QSet<QString> referenced;
-    for (const model::ValueRecord& v : test::scanValues(old))
-        referenced.insert(v.dataKeyId);
-    QStringList deleted;
-    for (const store::DataKeyRow& row : test::dataKeysOf(old)) {
-        if (referenced.contains(row.id) && deleted.size() < 2)
-            deleted << row.id;
-    }
-    {
-        auto opened = model::openTarget(old, model::AccessMode::ReadWrite);
-        QVERIFY(opened.has_value());
-        QCOMPARE(store::deleteDataKeys(opened->db, deleted).value_or(0), 2);
-    }
+    QCOMPARE(test::deleteReferencedDataKeys(old, 2).size(), 2);
     const QString field = QStringLiteral("receivers[0].grafana_managed_receiver_configs[0].secureSettings.password");
     const QByteArray payload = test::undecryptablePayload(old, QByteArray("a webhook password of decent length"),
                                                           crypto::Algorithm::AesGcm);
@@ -79,6 +67,7 @@ void TestRepairServers::repairOnServer()
     // The server now runs with another key.
     const model::Target here = test::targetFor(url, test::kOtherKey);
     const QHash<QString, QByteArray> damagedCells = test::snapshotCells(here);
+    const qsizetype keysBefore = test::dataKeysOf(here).size();
     model::RepairOptions options;
     options.candidateKeys = {QByteArray(test::kDefaultSecretKey)};
     options.dataKeysFrom = backup.outPath;
@@ -89,7 +78,7 @@ void TestRepairServers::repairOnServer()
     QCOMPARE(dry->dataKeysRestored, 2);
     QCOMPARE(dry->cleared.size(), 1);
     QCOMPARE(test::snapshotCells(here), damagedCells);
-    QCOMPARE(test::dataKeysOf(here).size(), test::dataKeysOf(old).size());
+    QCOMPARE(test::dataKeysOf(here).size(), keysBefore);
 
     options.dryRun = false;
     const auto done = model::runRepair(here, options, nullptr);

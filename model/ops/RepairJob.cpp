@@ -314,6 +314,7 @@ Result<RepairResult> runRepair(const Target& target, const RepairOptions& option
         else
             ++ambiguous;
     }
+    out.ambiguous = ambiguous;
     if (ambiguous > 0)
         result.notes << QStringLiteral("%1 legacy value(s) decrypt plausibly under more than one key and share "
                                        "their cell with no value that tells which; left as they are (check "
@@ -687,6 +688,7 @@ QJsonObject repairToJson(const RepairResult& r)
     o.insert(QStringLiteral("dataKeysRestored"), r.dataKeysRestored);
     o.insert(QStringLiteral("dataKeysRestoredIds"), QJsonArray::fromStringList(r.dataKeysRestoredIds));
     o.insert(QStringLiteral("valuesReencrypted"), r.valuesReencrypted);
+    o.insert(QStringLiteral("ambiguous"), r.ambiguous);
     o.insert(QStringLiteral("cleared"), values(r.cleared));
     o.insert(QStringLiteral("remaining"), values(r.remaining));
     o.insert(QStringLiteral("unreferencedDataKeys"), QJsonArray::fromStringList(r.unreferencedDataKeys));

@@ -72,6 +72,9 @@ struct RepairResult
     QStringList dataKeysRestoredIds;
     QStringList dataKeysRewrappedIds;
     qint64 valuesReencrypted = 0;
+    // Legacy values plausible under several keys with no neighbour in their cell to tell which
+    // (short CFB values): left as they are, counted here.
+    qint64 ambiguous = 0;
     QList<RepairValue> cleared;   // cleared (dry run: would be cleared)
     QList<RepairValue> remaining; // still undecryptable after the run (dry run: predicted)
     QList<CandidateOutcome> candidates;

@@ -1,8 +1,8 @@
 // repair of large-20k.db (slow): the database moved to a server with another key, repaired with
 // the old key as a candidate; mosaicoo-keys-cli is killed with SIGKILL at a random instant. Whatever
 // the instant, every value still decrypts to its expected plaintext under the current or the
-// candidate key (nothing is lost), the same command finishes the job, and a third run changes
-// nothing.
+// candidate key (nothing is lost), the same command finishes the job (apart from values it reports
+// as ambiguous, too short to prove their key), and a third run changes nothing.
 #include "model/store/Database.h"
 #include "model/store/SchemaInfo.h"
 #include "tests/support/TestData.h"
@@ -131,8 +131,21 @@ void TestRepairKill::killedAnywhereLosesNothing()
           rerun.json.value(QStringLiteral("dataKeysRewrapped")).toInt(),
           rerun.json.value(QStringLiteral("valuesReencrypted")).toInt());
     QCOMPARE(rerun.exitCode, 0);
+    // Every value is right under the current key, except legacy values too short to prove their
+    // key (a 1-byte CFB value is plausible under any key): repair leaves those as they are and
+    // counts them as ambiguous; they still decrypt right under the old key.
     const QStringList after = test::verifyLines(current, 0, &error);
-    QVERIFY2(after == expected, qPrintable(test::describeDifference(expected, after)));
+    const QStringList afterOld = test::verifyLines(test::withSecretKey(current, test::kDefaultSecretKey), 0, &error);
+    const QSet<QString> rightNow(after.cbegin(), after.cend());
+    const QSet<QString> rightOld(afterOld.cbegin(), afterOld.cend());
+    qint64 notUnderCurrent = 0;
+    for (const QString& line : expected) {
+        QVERIFY2(rightNow.contains(line) || rightOld.contains(line), qPrintable(QStringLiteral("lost: ") + line));
+        notUnderCurrent += rightNow.contains(line) ? 0 : 1;
+    }
+    qInfo("%lld values left under the old key, %d reported ambiguous", notUnderCurrent,
+          rerun.json.value(QStringLiteral("ambiguous")).toInt());
+    QVERIFY(notUnderCurrent <= rerun.json.value(QStringLiteral("ambiguous")).toInt());
     const QByteArray digest = test::fileDigest(db);
     const Run third = runToEnd(args);
     QCOMPARE(third.exitCode, 0);

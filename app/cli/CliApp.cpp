@@ -21,8 +21,13 @@
 #include "model/ops/ApiRotation.h"
 #include "model/store/ServerFacts.h"
 #include "model/store/Database.h"
+#include "model/ops/RepairJob.h"
+#include "model/ops/KeyCheckJob.h"
+#include "model/ops/KeyFingerprint.h"
+#include "model/config/ConfigLoader.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -177,6 +182,8 @@ int CliApp::run()
         return runBench();
     if (m_args.command == QLatin1String("instances"))
         return runInstances();
+    if (m_args.command == QLatin1String("repair"))
+        return runRepair();
     return usageError(QStringLiteral("unknown command '%1' (see --help)").arg(m_args.command));
 }
 
@@ -205,10 +212,44 @@ int CliApp::runStatus()
     const auto census = model::runCensus(*target, &progress);
     if (!census)
         return reportError(census.error());
+    // Fingerprints (never the key) and the sampled key check, said at once.
+    const QString fingerprint = model::keyFingerprint(target->secretKey);
+    QList<std::pair<QString, QString>> candidates;
+    for (const QString& file : std::as_const(m_args.candidateKeyFiles)) {
+        const auto key = config::resolveSecretKey(file, QProcessEnvironment(), nullptr);
+        if (!key)
+            return usageError(QStringLiteral("--candidate-key-file %1: %2").arg(file, key.error().detail));
+        candidates.append({file, model::keyFingerprint(key->key)});
+    }
+    const auto keyCheck = model::checkSecretKey(*target, m_args.jobs, &progress);
+    if (keyCheck && keyCheck->wrongKeySuspected) {
+        m_err << "warning: the secret key is probably wrong for this database: " << keyCheck->detail
+              << ". Operations will refuse; `repair --candidate-key-file FILE` can find the right key.\n";
+        m_err.flush();
+    }
     if (m_args.json) {
-        emitJson(model::censusToJson(*census));
+        QJsonObject object = model::censusToJson(*census);
+        object.insert(QStringLiteral("secretKeyFingerprint"), fingerprint);
+        QJsonArray list;
+        for (const auto& [source, print] : candidates)
+            list.append(QJsonObject{{QStringLiteral("source"), source}, {QStringLiteral("fingerprint"), print}});
+        object.insert(QStringLiteral("candidateFingerprints"), list);
+        if (keyCheck)
+            object.insert(QStringLiteral("keyCheck"),
+                          QJsonObject{{QStringLiteral("sampled"), keyCheck->sampled},
+                                      {QStringLiteral("ok"), keyCheck->ok},
+                                      {QStringLiteral("keyFailures"), keyCheck->keyFailures},
+                                      {QStringLiteral("wrongKeySuspected"), keyCheck->wrongKeySuspected},
+                                      {QStringLiteral("detail"), keyCheck->detail}});
+        emitJson(object);
         return 0;
     }
+    m_out << "Secret key: fingerprint " << fingerprint << " (" << model::secretKeyOriginLabel(*target) << ")";
+    if (keyCheck)
+        m_out << "; key check: " << keyCheck->detail;
+    m_out << "\n";
+    for (const auto& [source, print] : candidates)
+        m_out << "Candidate:  fingerprint " << print << " (" << source << ")\n";
     m_out << "Database:  " << census->location << " (" << census->driver << ", " << census->schema
           << ")\n";
     m_out << "Provider:  " << census->encryptionProvider << ", algorithm " << census->algorithm
@@ -452,7 +493,10 @@ int CliApp::runBench()
     return 0;
 }
 
-int CliApp::runOperation(const QString& what, const OperationRunner& runner)
+int CliApp::runOperation(const QString& what,
+                         const OperationRunner& runner,
+                         const std::function<QJsonObject(const model::OperationResult&)>& json,
+                         const std::function<void()>& after)
 {
     auto target = model::resolveTarget(requestFrom(m_args));
     if (!target)
@@ -483,10 +527,13 @@ int CliApp::runOperation(const QString& what, const OperationRunner& runner)
     model::OperationResult finished = *result;
     if (rotatesAtEnd(what))
         model::rotateThroughInstancesAtEnd(*target, *instances, finished);
-    if (m_args.json)
-        emitJson(model::operationToJson(finished));
-    else
+    if (m_args.json) {
+        emitJson(json ? json(finished) : model::operationToJson(finished));
+    } else {
         printSummary(finished);
+        if (after)
+            after();
+    }
     const int code = model::exitCodeFor(finished);
     // 128 + the signal that stopped it: 130 after Ctrl-C (SIGINT), 143 after SIGTERM.
     return code == model::kExitInterrupted && s_interrupted == SIGTERM ? 128 + SIGTERM : code;
@@ -733,6 +780,68 @@ int CliApp::runRestore()
     return runOperation(QStringLiteral("restore"), [&options](const model::Target& t, model::JobContext* c) {
         return model::runRestore(t, options, c);
     });
+}
+
+int CliApp::runRepair()
+{
+    model::RepairOptions options;
+    copyCommon(m_args, options);
+    options.dataKeysFrom = m_args.dataKeysFrom;
+    options.clearUnrecoverable = m_args.clearUnrecoverable;
+    for (const QString& file : std::as_const(m_args.candidateKeyFiles)) {
+        const auto key = config::resolveSecretKey(file, QProcessEnvironment(), nullptr);
+        if (!key)
+            return usageError(QStringLiteral("--candidate-key-file %1: %2").arg(file, key.error().detail));
+        options.candidateKeys << key->key;
+        options.candidateSources << file;
+    }
+    for (const QString& file : std::as_const(m_args.candidateConfigs)) {
+        // The old configuration as that server read it (its own file, not this host's environment).
+        const auto config = config::loadConfig(file, QProcessEnvironment());
+        if (!config)
+            return usageError(QStringLiteral("--candidate-config %1: %2").arg(file, config.error().detail));
+        const auto key = config::resolveSecretKey(QString(), QProcessEnvironment(), &*config);
+        if (!key)
+            return usageError(QStringLiteral("--candidate-config %1: %2").arg(file, key.error().detail));
+        options.candidateKeys << key->key;
+        options.candidateSources << file;
+    }
+    std::optional<model::RepairResult> repaired;
+    return runOperation(
+        QStringLiteral("repair"),
+        [&options, &repaired](const model::Target& t, model::JobContext* c) -> model::Result<model::OperationResult> {
+            auto r = model::runRepair(t, options, c);
+            if (!r)
+                return std::unexpected(r.error());
+            repaired = std::move(*r);
+            return repaired->operation;
+        },
+        [&repaired](const model::OperationResult&) { return model::repairToJson(*repaired); },
+        [this, &repaired]() {
+            const model::RepairResult& r = *repaired;
+            const char* would = r.operation.dryRun ? " (would be)" : "";
+            m_out << "  secret key fingerprint: " << r.currentFingerprint << "\n";
+            for (const model::CandidateOutcome& c : r.candidates)
+                m_out << "  candidate " << c.source << " (fingerprint " << c.fingerprint << "): "
+                      << (c.sameAsCurrent ? QStringLiteral("same as the current key")
+                                          : QStringLiteral("opens %1 data keys, %2 values")
+                                                .arg(c.dataKeys.size())
+                                                .arg(c.values))
+                      << "\n";
+            m_out << "  data keys re-wrapped" << would << ": " << r.operation.dataKeysRewrapped
+                  << ", restored" << would << ": " << r.dataKeysRestored << ", values re-encrypted" << would
+                  << ": " << r.valuesReencrypted << "\n";
+            for (const QString& id : r.dataKeysRestoredIds)
+                m_out << "  data key restored" << would << ": " << id << " (inactive)\n";
+            for (const model::RepairValue& v : r.cleared)
+                m_out << "  CLEARED" << would << " " << v.value.table << "." << v.value.column << " row "
+                      << v.value.rowId << " field " << v.value.field << ": re-enter it for " << v.owner << "\n";
+            for (const model::RepairValue& v : r.remaining)
+                m_out << "  REMAINS " << v.value.table << "." << v.value.column << " row " << v.value.rowId
+                      << " field " << v.value.field << " (" << model::reasonName(v.value.reason) << "): "
+                      << v.owner << "\n";
+            m_out.flush();
+        });
 }
 
 } // namespace mk::cli

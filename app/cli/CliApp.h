@@ -33,10 +33,16 @@ private:
     int runConsolidate();
     int runBackup();
     int runRestore();
+    int runRepair();
 
     using OperationRunner = std::function<model::Result<model::OperationResult>(const model::Target&,
                                                                                 model::JobContext*)>;
-    int runOperation(const QString& what, const OperationRunner& runner);
+    // json: renders the result for --json (default operationToJson); after: printed after the
+    // summary (an operation's own lines).
+    int runOperation(const QString& what,
+                     const OperationRunner& runner,
+                     const std::function<QJsonObject(const model::OperationResult&)>& json = {},
+                     const std::function<void()>& after = {});
     void printSummary(const model::OperationResult& result);
     void printLiveness(const model::Liveness& liveness);
     int runInstances();

@@ -47,6 +47,12 @@ QString usageText()
         "                         every secret cell (files are created with mode 0600, never replaced)\n"
         "  restore --from FILE [--dry-run]\n"
         "                         put back the data keys and secret cells of a backup (one transaction)\n"
+        "  repair [--candidate-key-file FILE]... [--candidate-config FILE]... [--data-keys-from BACKUP]\n"
+        "         [--clear-unrecoverable] [--dry-run] [--jobs N] [--json]\n"
+        "                         find the key of every data key and value among the current and\n"
+        "                         candidate keys, re-wrap / re-encrypt them under the current key,\n"
+        "                         restore missing data keys from a backup; last resort: clear what\n"
+        "                         nothing decrypts (each listed with its owner)\n"
         "  bench [--seconds S] [--jobs N]\n"
         "                         key-derivation and verify throughput on this machine\n"
         "\n"
@@ -92,6 +98,9 @@ ParseOutcome parseArguments(const QStringList& argv)
         {QStringLiteral("--instance"), [&](const QString& v) { a.instances << v; return !v.isEmpty(); }},
         {QStringLiteral("--api-token-file"), [&](const QString& v) { a.apiTokenFile = v; return true; }},
         {QStringLiteral("--instance-ca"), [&](const QString& v) { a.instanceCa = v; return true; }},
+        {QStringLiteral("--candidate-key-file"), [&](const QString& v) { a.candidateKeyFiles << v; return true; }},
+        {QStringLiteral("--candidate-config"), [&](const QString& v) { a.candidateConfigs << v; return true; }},
+        {QStringLiteral("--data-keys-from"), [&](const QString& v) { a.dataKeysFrom = v; return true; }},
         {QStringLiteral("--jobs"),
          [&](const QString& v) {
              bool ok = false;
@@ -119,6 +128,7 @@ ParseOutcome parseArguments(const QStringList& argv)
         {QStringLiteral("--fresh-salt-per-value"), &a.freshSaltPerValue},
         {QStringLiteral("--servers-stopped"), &a.serversStopped},
         {QStringLiteral("--via-api"), &a.viaApi},
+        {QStringLiteral("--clear-unrecoverable"), &a.clearUnrecoverable},
         {QStringLiteral("--help"), &a.help},
         {QStringLiteral("-h"), &a.help},
         {QStringLiteral("--version"), &a.version},

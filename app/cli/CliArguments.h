@@ -25,6 +25,10 @@ struct CliArguments
     QString apiTokenFile;  // --api-token-file: the token itself is never an argument
     QString instanceCa;    // --instance-ca: PEM CA for the instances' TLS
     bool viaApi = false;   // rotate --via-api
+    QStringList candidateKeyFiles;   // repair: --candidate-key-file (repeatable)
+    QStringList candidateConfigs;    // repair: --candidate-config (repeatable)
+    QString dataKeysFrom;            // repair: --data-keys-from
+    bool clearUnrecoverable = false; // repair: --clear-unrecoverable
     int jobs = 0;          // 0: one per core
     int batchSize = 0;     // consolidate --batch-size; 0: the default
     double seconds = 3.0;  // bench

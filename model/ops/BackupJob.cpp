@@ -175,6 +175,21 @@ Result<BackupContents> readSqliteBackup(const QString& path, JobContext* context
 
 } // namespace
 
+Result<QList<store::DataKeyRow>> readBackupDataKeys(const QString& path, QString* format, JobContext* context)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(ErrorKind::Usage, QStringLiteral("Cannot read %1: %2").arg(path, file.errorString()));
+    const bool sqliteFile = file.peek(16) == QByteArray("SQLite format 3\0", 16);
+    if (format)
+        *format = sqliteFile ? QStringLiteral("sqlite") : QStringLiteral("json");
+    Result<BackupContents> contents = sqliteFile ? readSqliteBackup(path, context)
+                                                 : readJsonBackup(path, file.readAll());
+    if (!contents)
+        return std::unexpected(contents.error());
+    return contents->dataKeys;
+}
+
 Result<OperationResult> runBackup(const Target& target, const BackupOptions& options, JobContext* context)
 {
     QElapsedTimer timer;

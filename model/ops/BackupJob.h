@@ -4,6 +4,7 @@
 #include "model/Target.h"
 #include "model/ops/JobContext.h"
 #include "model/ops/OperationResult.h"
+#include "model/store/DataKeyRow.h"
 
 #include <QString>
 
@@ -35,6 +36,12 @@ struct RestoreOptions : OperationOptions
 [[nodiscard]] Result<OperationResult> runBackup(const Target& target,
                                                 const BackupOptions& options,
                                                 JobContext* context);
+// The data_keys rows of a backup file made by runBackup (SQLite copy or JSON export), read with the
+// same readers as restore; `format` gets "sqlite" or "json". Used by repair --data-keys-from.
+[[nodiscard]] Result<QList<store::DataKeyRow>> readBackupDataKeys(const QString& path,
+                                                                   QString* format,
+                                                                   JobContext* context);
+
 [[nodiscard]] Result<OperationResult> runRestore(const Target& target,
                                                  const RestoreOptions& options,
                                                  JobContext* context);

@@ -350,4 +350,100 @@ QByteArray replaceValues(const SecretLocation& location,
     return result;
 }
 
+namespace {
+
+bool isJsonSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// Start of the string token that ends (closing quote) at `close`, or -1.
+qsizetype stringStart(const QByteArray& raw, qsizetype close)
+{
+    for (qsizetype i = close - 1; i >= 0; --i) {
+        if (raw.at(i) != '"')
+            continue;
+        qsizetype slashes = 0;
+        for (qsizetype j = i - 1; j >= 0 && raw.at(j) == '\\'; --j)
+            ++slashes;
+        if (slashes % 2 == 0)
+            return i;
+    }
+    return -1;
+}
+
+} // namespace
+
+std::optional<QByteArray> removeValue(const SecretLocation& location,
+                                      const QByteArray& raw,
+                                      const QString& field,
+                                      const QByteArray& payload)
+{
+    const CellExpansion before = expandCell(location, raw, false);
+    qsizetype index = 0;
+    while (index < before.values.size()
+           && (before.values.at(index).field != field || before.values.at(index).payload != payload))
+        ++index;
+    if (index == before.values.size())
+        return std::nullopt;
+    if (location.container == SecretLocation::Container::Single)
+        return QByteArray();
+    const CellValue& value = before.values.at(index);
+    // The value's string token: quote, content, quote.
+    const qsizetype valueStart = value.spanStart - 1;
+    const qsizetype valueEnd = value.spanStart + value.spanLength + 1;
+    if (valueStart < 0 || valueEnd > raw.size() || raw.at(valueStart) != '"' || raw.at(valueEnd - 1) != '"')
+        return std::nullopt;
+    qsizetype i = valueStart - 1;
+    while (i >= 0 && isJsonSpace(raw.at(i)))
+        --i;
+    if (i < 0 || raw.at(i) != ':')
+        return std::nullopt;
+    --i;
+    while (i >= 0 && isJsonSpace(raw.at(i)))
+        --i;
+    if (i < 0 || raw.at(i) != '"')
+        return std::nullopt;
+    const qsizetype keyStart = stringStart(raw, i);
+    if (keyStart < 0)
+        return std::nullopt;
+    qsizetype before1 = keyStart - 1;
+    while (before1 >= 0 && isJsonSpace(raw.at(before1)))
+        --before1;
+    if (before1 < 0)
+        return std::nullopt;
+    qsizetype cutStart = keyStart;
+    qsizetype cutEnd = valueEnd;
+    if (raw.at(before1) == ',') {
+        cutStart = before1; // "…, "key": "value"" -> "…"
+    } else if (raw.at(before1) == '{') {
+        qsizetype after = valueEnd;
+        while (after < raw.size() && isJsonSpace(raw.at(after)))
+            ++after;
+        if (after < raw.size() && raw.at(after) == ',') {
+            ++after;
+            while (after < raw.size() && isJsonSpace(raw.at(after)))
+                ++after;
+            cutEnd = after; // "{"key": "value", next" -> "{next"
+        }
+    } else {
+        return std::nullopt;
+    }
+    QByteArray result = raw;
+    result.remove(cutStart, cutEnd - cutStart);
+    // The result must hold exactly the other values, in order, and parse as well as before.
+    const CellExpansion after = expandCell(location, result, false);
+    if (after.problems.size() != before.problems.size() || after.values.size() != before.values.size() - 1)
+        return std::nullopt;
+    for (qsizetype k = 0, m = 0; k < before.values.size(); ++k) {
+        if (k == index)
+            continue;
+        if (after.values.at(m).field != before.values.at(k).field
+            || after.values.at(m).payload != before.values.at(k).payload)
+            return std::nullopt;
+        ++m;
+    }
+    return result;
+}
+
 } // namespace mk::store

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QString>
 
+#include <optional>
 #include <utility>
 
 namespace mk::store {
@@ -47,5 +48,14 @@ CellExpansion expandCell(const SecretLocation& location, const QByteArray& raw, 
 QByteArray replaceValues(const SecretLocation& location,
                          const QByteArray& raw,
                          const QList<std::pair<QString, QByteArray>>& replacements);
+
+// Removes one value from the cell: in a JSON container the member holding it (key, value and one
+// separating comma) is cut from its object, every other byte stays; a Single cell becomes empty
+// (what the server stores for "no value"). The value is the occurrence of `field` whose payload is
+// `payload`. nullopt when it is not there or the result would not expand to exactly the other values.
+std::optional<QByteArray> removeValue(const SecretLocation& location,
+                                      const QByteArray& raw,
+                                      const QString& field,
+                                      const QByteArray& payload);
 
 } // namespace mk::store

@@ -1,14 +1,18 @@
 #include "ui/main/MainWindow.h"
 
+#include "model/LibraryVersions.h"
 #include "model/PromiseJobContext.h"
 #include "model/TargetProbe.h"
 #include "model/items/SecretQuery.h"
 #include "model/items/SecretsTableModel.h"
 #include "ui/UiLog.h"
 #include "ui/common/MessageBanner.h"
+#include "ui/common/Plural.h"
 #include "ui/common/Prompter.h"
 #include "ui/main/ConnectionDialog.h"
 #include "ui/main/RecentConnection.h"
+#include "ui/main/ShortcutsDialog.h"
+#include "ui/main/UserGuideDialog.h"
 #include "ui/panes/ActivityLogPane.h"
 #include "ui/panes/DataKeysPane.h"
 #include "ui/panes/OverviewPane.h"
@@ -106,6 +110,8 @@ MainWindow::MainWindow(Prompter& prompter, model::ActivityLog log, QWidget* pare
     createMenus();
 
     connect(&m_censusWatcher, &QFutureWatcherBase::finished, this, &MainWindow::onCensusFinished);
+    connect(&m_keyCheckWatcher, &QFutureWatcherBase::finished, this, &MainWindow::onKeyCheckFinished);
+    connect(m_keyBanner, &MessageBanner::actionTriggered, this, &MainWindow::enterAnotherKey);
     connect(m_secrets, &SecretsPane::activity, this, &MainWindow::recordActivity);
     connect(m_secrets, &SecretsPane::verifyFinished, this, &MainWindow::onVerifyFinished);
     connect(m_secrets->model(), &model::SecretsTableModel::indexCompleted, this,
@@ -146,7 +152,9 @@ MainWindow::~MainWindow()
         delete m_wizard;
     }
     m_censusWatcher.cancel();
+    m_keyCheckWatcher.cancel();
     m_censusWatcher.waitForFinished();
+    m_keyCheckWatcher.waitForFinished();
     if (m_target)
         m_target->secretKey.fill('\0');
 }
@@ -159,7 +167,7 @@ void MainWindow::createActions()
     auto* openConfig = makeAction(this, "actionOpenConfig", tr("Open &Config…"),
                                   QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     connect(openConfig, &QAction::triggered, this, [this] { showConnectionDialog(ConnectionDialog::ConfigPage); });
-    auto* reloadAction = makeAction(this, "actionReload", tr("&Reload"), QKeySequence::Refresh);
+    auto* reloadAction = makeAction(this, "actionReload", tr("Re&load"), QKeySequence::Refresh);
     reloadAction->setEnabled(false);
     connect(reloadAction, &QAction::triggered, this, &MainWindow::reload);
     auto* quit = makeAction(this, "actionQuit", tr("&Quit"), QKeySequence::Quit);
@@ -211,20 +219,24 @@ void MainWindow::createActions()
         QString iconText;
         QString tip;
         model::OperationKind kind;
+        QKeySequence key;
     } operations[] = {
         {"actionReEncrypt", tr("Re-&encrypt Secrets…"), tr("Re-encrypt"),
-         tr("Re-encrypt every value under today's data key"), model::OperationKind::ReEncrypt},
+         tr("Re-encrypt every value under today's data key"), model::OperationKind::ReEncrypt,
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E)},
         {"actionRollback", tr("Roll &Back Secrets…"), tr("Roll back"),
-         tr("Turn envelope values back into legacy values for a downgrade"), model::OperationKind::Rollback},
+         tr("Turn envelope values back into legacy values for a downgrade"), model::OperationKind::Rollback,
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L)},
         {"actionReEncryptDataKeys", tr("Re-encrypt &Data Keys…"), tr("Re-wrap keys"),
          tr("Wrap every data key again with the current (or another) KEK provider"),
-         model::OperationKind::RewrapDataKeys},
+         model::OperationKind::RewrapDataKeys, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D)},
         {"actionChangeSecretKey", tr("&Change Secret Key…"), tr("Change key"),
-         tr("Move every data key and legacy value to a new secret key"), model::OperationKind::ChangeSecretKey},
+         tr("Move every data key and legacy value to a new secret key"), model::OperationKind::ChangeSecretKey,
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K)},
         {"actionRotate", tr("R&otate Data Keys…"), tr("Rotate"), tr("Deactivate the active data keys"),
-         model::OperationKind::Rotate}};
+         model::OperationKind::Rotate, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T)}};
     for (const auto& op : operations) {
-        auto* a = makeAction(this, op.name, op.text);
+        auto* a = makeAction(this, op.name, op.text, op.key);
         a->setIconText(op.iconText);
         a->setToolTip(op.tip);
         a->setStatusTip(op.tip);
@@ -232,14 +244,55 @@ void MainWindow::createActions()
         const model::OperationKind kind = op.kind;
         connect(a, &QAction::triggered, this, [this, kind] { startOperation(kind); });
     }
+    auto* guide = makeAction(this, "actionUserGuide", tr("&User Guide"), QKeySequence::HelpContents);
+    connect(guide, &QAction::triggered, this, &MainWindow::showUserGuide);
+    auto* shortcuts = makeAction(this, "actionShortcuts", tr("&Keyboard Shortcuts"));
+    connect(shortcuts, &QAction::triggered, this, &MainWindow::showShortcuts);
     auto* about = makeAction(this, "actionAbout", tr("&About Mosaicoo Key Console"));
     about->setMenuRole(QAction::AboutRole);
-    connect(about, &QAction::triggered, this, [this] {
-        QMessageBox::about(this, tr("About Mosaicoo Key Console"),
-                           tr("<b>Mosaicoo Key Console</b> %1<br>Inspect and migrate the encrypted "
-                              "secrets of Mosaicoo / Grafana databases.")
-                               .arg(QApplication::applicationVersion()));
-    });
+    connect(about, &QAction::triggered, this, &MainWindow::showAbout);
+}
+
+QDialog* MainWindow::showUserGuide()
+{
+    if (!m_guide) {
+        m_guide = new UserGuideDialog(this);
+        m_guide->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_guide->show();
+    m_guide->raise();
+    m_guide->activateWindow();
+    return m_guide;
+}
+
+QDialog* MainWindow::showShortcuts()
+{
+    QList<QAction*> actions = findChildren<QAction*>(Qt::FindDirectChildrenOnly);
+    auto* dialog = new ShortcutsDialog(actions, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    return dialog;
+}
+
+QMessageBox* MainWindow::showAbout()
+{
+    auto* box = new QMessageBox(QMessageBox::Information, tr("About Mosaicoo Key Console"),
+                                tr("<p><b>Mosaicoo Key Console</b> %1</p>"
+                                   "<p>Inspect and migrate the encrypted secrets of Mosaicoo / Grafana "
+                                   "databases.</p>"
+                                   "<p>License: see the copyright file of your installation "
+                                   "(/usr/share/doc/mosaicoo-keys/copyright). Built on Qt, used under the "
+                                   "GNU LGPL version 3, and OpenSSL, under the Apache License 2.0.</p>"
+                                   "<p>Qt %2 (built with %3)<br>%4</p>")
+                                    .arg(QApplication::applicationVersion().toHtmlEscaped(),
+                                         QString::fromLatin1(qVersion()), QStringLiteral(QT_VERSION_STR),
+                                         model::openSslVersion().toHtmlEscaped()),
+                                QMessageBox::Close, this);
+    box->setObjectName(QStringLiteral("aboutBox"));
+    box->setTextFormat(Qt::RichText);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    return box;
 }
 
 void MainWindow::createMenus()
@@ -278,6 +331,9 @@ void MainWindow::createMenus()
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->setObjectName(QStringLiteral("helpMenu"));
+    help->addAction(action("actionUserGuide"));
+    help->addAction(action("actionShortcuts"));
+    help->addSeparator();
     help->addAction(action("actionAbout"));
 
     QToolBar* tools = addToolBar(tr("Main toolbar"));
@@ -337,12 +393,8 @@ ConnectionDialog* MainWindow::showConnectionDialog(int page)
     dialog->setRecentConnections(RecentConnection::load(settings));
     dialog->setPage(ConnectionDialog::Page(page));
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        if (!dialog->target())
-            return;
-        QSettings s;
-        RecentConnection::remember(s, dialog->connection());
-        rebuildRecentMenu();
-        openTarget(*dialog->target());
+        if (dialog->target())
+            openRemembered(*dialog->target(), dialog->connection());
     });
     m_dialog = dialog;
     dialog->open();
@@ -358,7 +410,10 @@ void MainWindow::showStartupError(const QString& message)
 void MainWindow::openTarget(const model::Target& target)
 {
     m_censusWatcher.cancel();
+    m_keyCheckWatcher.cancel();
     m_censusWatcher.waitForFinished();
+    m_keyCheckWatcher.waitForFinished();
+    m_keyCheck.reset();
     if (m_target)
         m_target->secretKey.fill('\0');
     m_target = target;
@@ -366,6 +421,7 @@ void MainWindow::openTarget(const model::Target& target)
     m_databaseName = model::targetDisplayName(target);
     setWindowTitle(tr("%1 — Mosaicoo Key Console").arg(m_databaseName));
     m_keyBanner->hideMessage();
+    m_keyBanner->setActionText({});
     m_healthBanner->hideMessage();
     m_healthBanner->setActionText(tr("Show them"));
     if (target.usesPublicDefaultKey()) {
@@ -387,9 +443,28 @@ void MainWindow::openTarget(const model::Target& target)
         promise.addResult(model::runCensus(t, &context));
     };
     m_censusWatcher.setFuture(QtConcurrent::run(&m_pool, job, target));
+    // The operations' preflight decrypts a sample spread over the data keys: a wrong secret key
+    // shows before anyone runs Verify (AES-CFB data keys "unwrap" under any key).
+    auto keyCheck = [](QPromise<model::Result<model::Preflight>>& promise, const model::Target& t) {
+        model::PromiseJobContext<model::Result<model::Preflight>> context(promise);
+        model::ReEncryptOptions options;
+        options.dryRun = true;
+        options.jobs = 1;
+        promise.addResult(model::preflightReEncrypt(t, options, &context));
+    };
+    m_keyCheckWatcher.setFuture(QtConcurrent::run(&m_pool, keyCheck, target));
     updateStatusBar();
     qCInfo(lcUi) << "opened" << m_databaseName;
     emit databaseOpened(m_databaseName);
+}
+
+void MainWindow::openRemembered(const model::Target& target, const RecentConnection& connection)
+{
+    QSettings settings;
+    RecentConnection::remember(settings, connection);
+    rebuildRecentMenu();
+    m_connection = connection;
+    openTarget(target);
 }
 
 void MainWindow::reload()
@@ -432,6 +507,44 @@ void MainWindow::onCensusFinished()
     emit censusFinished(true);
 }
 
+void MainWindow::onKeyCheckFinished()
+{
+    if (m_keyCheckWatcher.isCanceled() || m_keyCheckWatcher.future().resultCount() == 0)
+        return;
+    const model::Result<model::Preflight> result = m_keyCheckWatcher.result();
+    if (!result) {
+        qCInfo(lcUi) << "key check:" << result.error().message;
+        emit keyCheckFinished(false);
+        return;
+    }
+    m_keyCheck = result->keyCheck;
+    QHash<QString, QString> health;
+    for (const model::DataKeyPlan& key : result->dataKeys)
+        health.insert(key.id, key.health);
+    m_dataKeys->setKeyHealth(health);
+    if (m_keyCheck->wrongKeySuspected) {
+        m_keyBanner->setActionText(tr("Enter Another &Key…"));
+        m_keyBanner->showMessage(tr("The secret key is probably wrong: %1 of %2 sampled values do not "
+                                    "decrypt. Enter another key before you verify or change anything.")
+                                     .arg(m_keyCheck->keyFailures)
+                                     .arg(m_keyCheck->sampled),
+                                 MessageBanner::Type::Error);
+    }
+    emit keyCheckFinished(true);
+}
+
+void MainWindow::enterAnotherKey()
+{
+    ConnectionDialog* dialog = showConnectionDialog(ConnectionDialog::SqlitePage);
+    if (m_connection) {
+        RecentConnection entry = *m_connection;
+        entry.keySource = RecentConnection::KeySource::Typed;
+        dialog->applyRecent(entry);
+    }
+    if (auto* keyEdit = dialog->findChild<QLineEdit*>(QStringLiteral("secretKeyEdit")); keyEdit && keyEdit->isVisible())
+        keyEdit->setFocus(Qt::OtherFocusReason);
+}
+
 void MainWindow::onVerifyFinished(const model::VerifyResult& result)
 {
     m_overview->setVerifyResult(result);
@@ -445,7 +558,8 @@ void MainWindow::updateHealthBanner(qint64 failing, qint64 total, bool verified)
     if (failing <= 0) {
         if (verified) {
             m_healthBanner->setActionText({});
-            m_healthBanner->showMessage(tr("All %1 values decrypt.").arg(locale.toString(total)),
+            m_healthBanner->showMessage(total == 1 ? tr("The one value decrypts.")
+                                                   : tr("All %1 values decrypt.").arg(locale.toString(total)),
                                         MessageBanner::Type::Positive, 8000);
         } else {
             m_healthBanner->hideMessage();
@@ -454,10 +568,11 @@ void MainWindow::updateHealthBanner(qint64 failing, qint64 total, bool verified)
     }
     m_healthBanner->setActionText(tr("Show them"));
     const QString text = verified
-        ? tr("%1 of %2 values cannot be decrypted.").arg(locale.toString(failing), locale.toString(total))
-        : tr("%1 values cannot be decrypted (missing data keys or damaged payloads). Run Verify "
-             "to check every value.")
-              .arg(locale.toString(failing));
+        ? tr("%1 of %2 cannot be decrypted.")
+              .arg(locale.toString(failing), countOf(total, tr("value"), tr("values")))
+        : tr("%1 cannot be decrypted (missing data keys or damaged payloads). Run Verify to check "
+             "every value.")
+              .arg(countOf(failing, tr("value"), tr("values")));
     m_healthBanner->showMessage(text, MessageBanner::Type::Error);
 }
 
@@ -474,10 +589,10 @@ void MainWindow::updateStatusBar()
         return;
     }
     const QLocale locale;
-    m_statusCounts->setText(tr("%1 values · %2 data keys · %3")
-                                .arg(locale.toString(m_census->totals.values))
-                                .arg(m_census->dataKeys.size())
-                                .arg(m_census->schema));
+    m_statusCounts->setText(tr("%1 · %2 · %3")
+                                .arg(countOf(m_census->totals.values, tr("value"), tr("values")),
+                                     countOf(m_census->dataKeys.size(), tr("data key"), tr("data keys")),
+                                     m_census->schema));
 }
 
 void MainWindow::recordActivity(const model::ActivityEntry& entry)

@@ -12,7 +12,9 @@
 #include "ui/main/RecentConnection.h"
 #include "ui/main/ShortcutsDialog.h"
 #include "ui/main/UserGuideDialog.h"
+#include "model/items/SecretsTableModel.h"
 #include "ui/panes/DataKeysPane.h"
+#include "ui/panes/OverviewPane.h"
 #include "ui/panes/SecretsPane.h"
 #include "ui/wizards/common/FakeFileChooser.h"
 #include "ui/wizards/rewrap/RewrapOptionsWizardPage.h"
@@ -20,6 +22,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QFile>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -58,6 +61,7 @@ private slots:
     void openRecentRecordsTheCommandLineAndTellsEntriesApart();
     void helpShowsGuideShortcutsAndAbout();
     void keyStrengthCountsWords();
+    void smallWindowShowsStatusAndWholeCaptions();
 
 private:
     // Opens a copy of a synthetic fixture as the command line would; waits for the census and the
@@ -445,6 +449,33 @@ void TestUsability::keyStrengthCountsWords()
     QVERIFY(RewrapOptionsWizardPage::strengthBits(QStringLiteral("xK9#mQ2$vL7!pR4@")) >= 64);
     QVERIFY(RewrapOptionsWizardPage::strengthBits(QStringLiteral("xK9#mQ2$vL7!pR4@")) < 128);
     QCOMPARE(RewrapOptionsWizardPage::strengthBits(QString()), 0);
+}
+
+// 1024x640: the Status column is on screen and no tile caption is cut off.
+void TestUsability::smallWindowShowsStatusAndWholeCaptions()
+{
+    m_window->resize(1024, 640);
+    QVERIFY(open(QStringLiteral("broken.db")));
+    QTRY_COMPARE(m_window->size(), QSize(1024, 640));
+    m_window->showPane(ui::MainWindow::SecretsTab);
+    QTableView* view = m_window->secretsPane()->view();
+    QHeaderView* header = view->horizontalHeader();
+    const int statusRight = header->sectionViewportPosition(model::SecretsTableModel::Status)
+                            + header->sectionSize(model::SecretsTableModel::Status);
+    QVERIFY2(statusRight <= view->viewport()->width(),
+             qPrintable(QStringLiteral("%1 > %2").arg(statusRight).arg(view->viewport()->width())));
+
+    m_window->showPane(ui::MainWindow::OverviewTab);
+    const QList<QLabel*> captions = m_window->overviewPane()->findChildren<QLabel*>(QStringLiteral("tileCaptionLabel"));
+    QVERIFY(captions.size() >= 6);
+    for (QLabel* caption : captions) {
+        const int needed = caption->wordWrap() ? caption->heightForWidth(caption->width())
+                                               : caption->fontMetrics().horizontalAdvance(caption->text());
+        const int has = caption->wordWrap() ? caption->height() : caption->width();
+        QVERIFY2(needed <= has, qPrintable(QStringLiteral("%1: needs %2, has %3").arg(caption->text()).arg(needed).arg(has)));
+        QVERIFY(caption->fontMetrics().horizontalAdvance(caption->text().section(QLatin1Char(' '), 0, 0))
+                <= caption->width());
+    }
 }
 
 QTEST_MAIN(TestUsability)

@@ -90,7 +90,9 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
     header->setObjectName(QStringLiteral("secretsHeader"));
     header->setSectionsMovable(true);
     header->setSortIndicator(-1, Qt::AscendingOrder);
-    setUpReadOnlyTable(m_view, {280, 160, 160, 180, 130, 170, 150}, kHeaderKey);
+    // Widths that keep Status on screen in a 1024 px wide window (long texts are elided; the
+    // tooltip and a wider column show them whole).
+    setUpReadOnlyTable(m_view, {250, 110, 150, 170, 120, 130, 150}, kHeaderKey);
     m_view->setSortingEnabled(true);
 
     m_countLabel->setObjectName(QStringLiteral("countLabel"));

@@ -22,6 +22,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QFile>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -62,6 +63,7 @@ private slots:
     void helpShowsGuideShortcutsAndAbout();
     void keyStrengthCountsWords();
     void smallWindowShowsStatusAndWholeCaptions();
+    void backupAndRestoreFromTheFileMenu();
 
 private:
     // Opens a copy of a synthetic fixture as the command line would; waits for the census and the
@@ -476,6 +478,55 @@ void TestUsability::smallWindowShowsStatusAndWholeCaptions()
         QVERIFY(caption->fontMetrics().horizontalAdvance(caption->text().section(QLatin1Char(' '), 0, 0))
                 <= caption->width());
     }
+}
+
+void TestUsability::backupAndRestoreFromTheFileMenu()
+{
+    QVERIFY(open(QStringLiteral("mixed-default-key.db")));
+    auto* banner = m_window->findChild<ui::MessageBanner*>(QStringLiteral("healthBanner"));
+    const QString backup = m_dir->filePath(QStringLiteral("backup.db"));
+    m_files.queueFile(backup);
+    QSignalSpy backedUp(m_window.get(), &ui::MainWindow::backupFinished);
+    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionBackup")));
+    QVERIFY(backedUp.wait(kTimeout));
+    QCOMPARE(backedUp.first().at(0).toBool(), true);
+    QVERIFY(QFileInfo::exists(backup));
+    QCOMPARE(QFile::permissions(backup) & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
+             QFileDevice::Permissions());
+    QVERIFY(banner->text().contains(backup));
+    const qint64 size = QFileInfo(backup).size();
+
+    // Never over an existing file.
+    m_files.queueFile(backup);
+    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionBackup")));
+    QCOMPARE(backedUp.size(), 2);
+    QCOMPARE(backedUp.last().at(0).toBool(), false);
+    QVERIFY(banner->text().contains(QStringLiteral("exists already")));
+    QCOMPARE(QFileInfo(backup).size(), size);
+
+    // Restore: shows what it would do and asks; declined, nothing happens.
+    QSignalSpy restored(m_window.get(), &ui::MainWindow::restoreFinished);
+    m_prompter->queueFile(backup);
+    m_prompter->queueConfirm(false);
+    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionRestore")));
+    QVERIFY(restored.wait(kTimeout));
+    QCOMPARE(restored.first().at(0).toBool(), false);
+    QCOMPARE(m_prompter->questions().size(), 2); // the file, then the confirmation
+    QVERIFY2(m_prompter->questions().last().contains(QStringLiteral("rewrites 0 values")),
+             qPrintable(m_prompter->questions().last()));
+
+    // Accepted: runs, reloads the panes, and logs it.
+    m_prompter->queueFile(backup);
+    m_prompter->queueConfirm(true);
+    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionRestore")));
+    QVERIFY(restored.wait(kTimeout));
+    QCOMPARE(restored.last().at(0).toBool(), true);
+    QVERIFY(banner->text().contains(QStringLiteral("Restored 0 values")));
+    QFile log(m_dir->filePath(QStringLiteral("activity.jsonl")));
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const QByteArray bytes = log.readAll();
+    QVERIFY(bytes.contains("\"backup\""));
+    QVERIFY(bytes.contains("\"restore\""));
 }
 
 QTEST_MAIN(TestUsability)

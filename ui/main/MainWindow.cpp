@@ -2,6 +2,7 @@
 
 #include "model/LibraryVersions.h"
 #include "model/PromiseJobContext.h"
+#include "model/ops/BackupJob.h"
 #include "model/TargetProbe.h"
 #include "model/items/SecretQuery.h"
 #include "model/items/SecretsTableModel.h"
@@ -27,6 +28,9 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -111,6 +115,7 @@ MainWindow::MainWindow(Prompter& prompter, model::ActivityLog log, QWidget* pare
 
     connect(&m_censusWatcher, &QFutureWatcherBase::finished, this, &MainWindow::onCensusFinished);
     connect(&m_keyCheckWatcher, &QFutureWatcherBase::finished, this, &MainWindow::onKeyCheckFinished);
+    connect(&m_fileJobWatcher, &QFutureWatcherBase::finished, this, &MainWindow::onFileJobFinished);
     connect(m_keyBanner, &MessageBanner::actionTriggered, this, &MainWindow::enterAnotherKey);
     connect(m_secrets, &SecretsPane::activity, this, &MainWindow::recordActivity);
     connect(m_secrets, &SecretsPane::verifyFinished, this, &MainWindow::onVerifyFinished);
@@ -153,10 +158,146 @@ MainWindow::~MainWindow()
     }
     m_censusWatcher.cancel();
     m_keyCheckWatcher.cancel();
+    m_fileJobWatcher.cancel();
     m_censusWatcher.waitForFinished();
     m_keyCheckWatcher.waitForFinished();
+    m_fileJobWatcher.waitForFinished();
     if (m_target)
         m_target->secretKey.fill('\0');
+}
+
+void MainWindow::startFileJob(std::function<model::Result<model::OperationResult>(model::JobContext*)> job)
+{
+    setOperationsEnabled(false);
+    auto run = [job](QPromise<model::Result<model::OperationResult>>& promise) {
+        model::PromiseJobContext<model::Result<model::OperationResult>> context(promise);
+        promise.addResult(job(&context));
+    };
+    m_fileJobWatcher.setFuture(QtConcurrent::run(&m_pool, run));
+}
+
+void MainWindow::backUp()
+{
+    if (!m_target || m_fileJobWatcher.isRunning())
+        return;
+    const bool sqlite = m_target->connection.driver == store::ConnectionSpec::Driver::Sqlite;
+    const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    const QString suggested = QDir::home().filePath(QStringLiteral("%1-backup-%2.%3")
+                                                        .arg(QFileInfo(m_databaseName).completeBaseName(), stamp,
+                                                             sqlite ? QStringLiteral("db") : QStringLiteral("json")));
+    const QString path = m_files->chooseSaveFile(this, tr("Back up to"), suggested,
+                                                 sqlite ? tr("SQLite database (*.db);;All files (*)")
+                                                        : tr("JSON export (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo::exists(path)) {
+        m_healthBanner->setActionText({});
+        m_healthBanner->showMessage(tr("%1 exists already: a backup never replaces a file, choose another name.")
+                                        .arg(path),
+                                    MessageBanner::Type::Error);
+        emit backupFinished(false);
+        return;
+    }
+    m_fileJob = FileJob::Backup;
+    m_fileJobPath = path;
+    model::BackupOptions options;
+    options.outPath = path;
+    const model::Target target = *m_target;
+    startFileJob([target, options](model::JobContext* context) { return model::runBackup(target, options, context); });
+}
+
+void MainWindow::restore()
+{
+    if (!m_target || m_fileJobWatcher.isRunning())
+        return;
+    if (m_wizard) {
+        m_wizard->raise();
+        return;
+    }
+    const QString path = m_prompter.chooseOpenFile(this, tr("Restore from"), QDir::homePath(),
+                                                   tr("Backups (*.db *.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    m_fileJob = FileJob::RestorePreview;
+    m_fileJobPath = path;
+    model::RestoreOptions options;
+    options.fromPath = path;
+    options.dryRun = true;
+    const model::Target target = *m_target;
+    startFileJob([target, options](model::JobContext* context) { return model::runRestore(target, options, context); });
+}
+
+void MainWindow::onFileJobFinished()
+{
+    setOperationsEnabled(m_target.has_value());
+    if (m_fileJobWatcher.isCanceled() || m_fileJobWatcher.future().resultCount() == 0)
+        return;
+    const model::Result<model::OperationResult> result = m_fileJobWatcher.result();
+    const FileJob job = m_fileJob;
+    model::ActivityEntry entry;
+    entry.when = QDateTime::currentDateTimeUtc();
+    entry.operation = job == FileJob::Backup ? QStringLiteral("backup") : QStringLiteral("restore");
+    entry.database = m_databaseName;
+    m_healthBanner->setActionText({});
+    if (!result) {
+        m_healthBanner->showMessage(job == FileJob::Backup
+                                        ? tr("The backup failed: %1").arg(result.error().message)
+                                        : tr("Cannot restore from %1: %2").arg(m_fileJobPath, result.error().message),
+                                    MessageBanner::Type::Error);
+        if (job != FileJob::RestorePreview) {
+            entry.outcome = QStringLiteral("failed");
+            entry.detail = result.error().message;
+            recordActivity(entry);
+        }
+        if (job == FileJob::Backup)
+            emit backupFinished(false);
+        else
+            emit restoreFinished(false);
+        return;
+    }
+    if (job == FileJob::Backup) {
+        m_healthBanner->showMessage(tr("Backed up to %1 (readable by you only).").arg(m_fileJobPath),
+                                    MessageBanner::Type::Positive, 15000);
+        entry.outcome = QStringLiteral("ok");
+        entry.detail = m_fileJobPath;
+        recordActivity(entry);
+        emit backupFinished(true);
+        return;
+    }
+    if (job == FileJob::RestorePreview) {
+        const QString text = tr("Restoring from %1 rewrites %2 of %3 (failures: %4). Values changed since "
+                                "the backup are replaced by the backup's; data keys created since are kept "
+                                "but made inactive. Back up first if you may need today's state.")
+                                 .arg(m_fileJobPath, countOf(result->changed, tr("value"), tr("values")),
+                                      m_databaseName, QLocale().toString(result->failed));
+        if (!m_prompter.confirm(this, tr("Restore %1").arg(m_databaseName), text, tr("&Restore"))) {
+            emit restoreFinished(false);
+            return;
+        }
+        m_fileJob = FileJob::Restore;
+        model::RestoreOptions options;
+        options.fromPath = m_fileJobPath;
+        const model::Target target = *m_target;
+        startFileJob([target, options](model::JobContext* context) { return model::runRestore(target, options, context); });
+        return;
+    }
+    const bool ok = result->failed == 0 && !result->refused;
+    m_healthBanner->showMessage(ok ? tr("Restored %1 from %2.")
+                                         .arg(countOf(result->changed, tr("value"), tr("values")), m_fileJobPath)
+                                   : tr("Restored %1 from %2; %3 failed: %4")
+                                         .arg(countOf(result->changed, tr("value"), tr("values")), m_fileJobPath,
+                                              QLocale().toString(result->failed), result->refusal),
+                                ok ? MessageBanner::Type::Positive : MessageBanner::Type::Warning);
+    entry.outcome = ok ? QStringLiteral("ok") : QStringLiteral("failed");
+    entry.detail = m_fileJobPath;
+    entry.counts.insert(QStringLiteral("changed"), result->changed);
+    entry.counts.insert(QStringLiteral("failed"), result->failed);
+    recordActivity(entry);
+    const model::Target target = *m_target;
+    const QString bannerText = m_healthBanner->text();
+    openTarget(target); // the panes show the database as it is now
+    m_healthBanner->showMessage(bannerText, ok ? MessageBanner::Type::Positive : MessageBanner::Type::Warning);
+    emit restoreFinished(ok);
 }
 
 void MainWindow::createActions()
@@ -170,6 +311,14 @@ void MainWindow::createActions()
     auto* reloadAction = makeAction(this, "actionReload", tr("Re&load"), QKeySequence::Refresh);
     reloadAction->setEnabled(false);
     connect(reloadAction, &QAction::triggered, this, &MainWindow::reload);
+    auto* backupAction = makeAction(this, "actionBackup", tr("&Back Up…"), QKeySequence(Qt::CTRL | Qt::Key_B));
+    backupAction->setEnabled(false);
+    backupAction->setToolTip(tr("Copy the database (SQLite) or export its keys and secrets (JSON) to a new file"));
+    connect(backupAction, &QAction::triggered, this, &MainWindow::backUp);
+    auto* restoreAction = makeAction(this, "actionRestore", tr("Res&tore…"));
+    restoreAction->setEnabled(false);
+    restoreAction->setToolTip(tr("Put the secrets and data keys of a backup back into the open database"));
+    connect(restoreAction, &QAction::triggered, this, &MainWindow::restore);
     auto* quit = makeAction(this, "actionQuit", tr("&Quit"), QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
     connect(quit, &QAction::triggered, this, &QWidget::close);
@@ -308,6 +457,9 @@ void MainWindow::createMenus()
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     file->addAction(action("actionReload"));
     file->addSeparator();
+    file->addAction(action("actionBackup"));
+    file->addAction(action("actionRestore"));
+    file->addSeparator();
     file->addAction(action("actionQuit"));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -436,7 +588,7 @@ void MainWindow::openTarget(const model::Target& target)
     m_secrets->setTarget(target, m_databaseName);
     findChild<QAction*>(QStringLiteral("actionReload"))->setEnabled(true);
     findChild<QAction*>(QStringLiteral("actionVerify"))->setEnabled(true);
-    setOperationsEnabled(true);
+    setOperationsEnabled(!m_fileJobWatcher.isRunning());
 
     auto job = [](QPromise<model::Result<model::CensusResult>>& promise, const model::Target& t) {
         model::PromiseJobContext<model::Result<model::CensusResult>> context(promise);
@@ -605,7 +757,7 @@ void MainWindow::recordActivity(const model::ActivityEntry& entry)
 void MainWindow::setOperationsEnabled(bool enabled)
 {
     for (const char* name : {"actionReEncrypt", "actionRollback", "actionReEncryptDataKeys",
-                             "actionChangeSecretKey", "actionRotate"})
+                             "actionChangeSecretKey", "actionRotate", "actionBackup", "actionRestore"})
         findChild<QAction*>(QString::fromLatin1(name), Qt::FindDirectChildrenOnly)->setEnabled(enabled);
 }
 

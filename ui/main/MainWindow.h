@@ -16,6 +16,7 @@
 #include <QPointer>
 #include <QThreadPool>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -71,6 +72,11 @@ public:
     OperationWizard* currentWizard() const { return m_wizard; }
     // File pickers of the wizards (tests inject a FakeFileChooser; default: QFileDialog).
     void setFileChooser(FileChooser* chooser);
+    // File ▸ Back Up… / Restore…: the CLI's backup and restore (same jobs, same safety: a new 0600
+    // file that never replaces one; restore shows what it would do and asks first).
+    void backUp();
+    void restore();
+    bool isFileJobRunning() const { return m_fileJobWatcher.isRunning(); }
     // Help menu (non-blocking; returned for tests).
     QDialog* showUserGuide();
     QDialog* showShortcuts();
@@ -91,6 +97,8 @@ signals:
     void censusFinished(bool ok);
     // The sampled key check that runs on opening finished (ok: it ran; see keyCheck()).
     void keyCheckFinished(bool ok);
+    void backupFinished(bool ok);
+    void restoreFinished(bool ok); // also after a declined or failed preview
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -102,6 +110,8 @@ private:
     void onCensusFinished();
     void onKeyCheckFinished();
     void enterAnotherKey();
+    void onFileJobFinished();
+    void startFileJob(std::function<model::Result<model::OperationResult>(model::JobContext*)> job);
     void onVerifyFinished(const model::VerifyResult& result);
     void updateStatusBar();
     void updateHealthBanner(qint64 failing, qint64 total, bool verified);
@@ -129,6 +139,15 @@ private:
     QFutureWatcher<model::Result<model::CensusResult>> m_censusWatcher;
     QFutureWatcher<model::Result<model::Preflight>> m_keyCheckWatcher;
     std::optional<model::KeyCheck> m_keyCheck;
+    enum class FileJob
+    {
+        Backup,
+        RestorePreview,
+        Restore,
+    };
+    FileJob m_fileJob = FileJob::Backup;
+    QString m_fileJobPath;
+    QFutureWatcher<model::Result<model::OperationResult>> m_fileJobWatcher;
     std::optional<RecentConnection> m_connection; // how the open database was reached
     std::optional<model::Target> m_target;
     std::optional<model::CensusResult> m_census;

@@ -2,6 +2,7 @@
 // that keep their colour, mnemonics that do not clash, Tab that leaves the tables, the reveal
 // countdown, Open Recent, and the Help menu (user guide, shortcuts, About).
 #include "model/items/DataKeysTableModel.h"
+#include "model/items/SecretsTableModel.h"
 #include "tests/gui/GuiTestSupport.h"
 #include "tests/gui/WizardTestSupport.h"
 #include "tests/support/TestData.h"
@@ -12,7 +13,6 @@
 #include "ui/main/RecentConnection.h"
 #include "ui/main/ShortcutsDialog.h"
 #include "ui/main/UserGuideDialog.h"
-#include "model/items/SecretsTableModel.h"
 #include "ui/panes/DataKeysPane.h"
 #include "ui/panes/OverviewPane.h"
 #include "ui/panes/SecretsPane.h"
@@ -111,7 +111,8 @@ void TestUsability::cleanup()
 
 bool TestUsability::open(const QString& fixture, const QString& secretKeyFile)
 {
-    m_path = test::copyFixture(test::syntheticFixturesDir() + QLatin1Char('/') + fixture, m_dir->path());
+    m_path = test::copyFixture(
+        test::syntheticFixturesDir() + QLatin1Char('/') + fixture, m_dir->path());
     model::OpenRequest request;
     request.dbUrl = m_path;
     request.secretKeyFile = secretKeyFile;
@@ -138,10 +139,12 @@ void TestUsability::wrongKeyIsNoticedOnOpening()
     QVERIFY(banner);
     QVERIFY(banner->isVisible());
     QCOMPARE(banner->type(), ui::MessageBanner::Type::Error);
-    QVERIFY2(banner->text().contains(QStringLiteral("secret key is probably wrong")), qPrintable(banner->text()));
+    QVERIFY2(banner->text().contains(QStringLiteral("secret key is probably wrong")),
+        qPrintable(banner->text()));
     const model::KeyCheck check = *m_window->keyCheck();
     QVERIFY(check.wrongKeySuspected);
-    QVERIFY(banner->text().contains(QStringLiteral("%1 of %2 sampled values").arg(check.keyFailures).arg(check.sampled)));
+    QVERIFY(banner->text().contains(
+        QStringLiteral("%1 of %2 sampled values").arg(check.keyFailures).arg(check.sampled)));
 
     // No data key is shown green.
     DataKeysTableModel* keys = m_window->dataKeysPane()->model();
@@ -151,7 +154,8 @@ void TestUsability::wrongKeyIsNoticedOnOpening()
         QVERIFY2(keys->kindAt(row) != DataKeysTableModel::Kind::Used, qPrintable(keys->idAt(row)));
         if (keys->kindAt(row) == DataKeysTableModel::Kind::Suspect) {
             ++suspect;
-            QCOMPARE(keys->data(keys->index(row, DataKeysTableModel::Unwrap)).toString(), QStringLiteral("suspect"));
+            QCOMPARE(keys->data(keys->index(row, DataKeysTableModel::Unwrap)).toString(),
+                QStringLiteral("suspect"));
         }
     }
     QVERIFY(suspect > 0);
@@ -199,7 +203,7 @@ void TestUsability::rightKeyRaisesNoKeyBanner()
     }() : -1;
     QVERIFY(row >= 0);
     QCOMPARE(keys->data(keys->index(row, DataKeysTableModel::Label)).toString(),
-             QStringLiteral("2025-04-20/root@secretKey.v1"));
+        QStringLiteral("2025-04-20/root@secretKey.v1"));
 }
 
 // Showing a message again (Verify pressed again, a palette change) must not tint the tint.
@@ -212,7 +216,7 @@ void TestUsability::bannerColourDoesNotBuildUp()
     host.show();
     QVERIFY(QTest::qWaitForWindowExposed(&host));
     for (const auto type : {ui::MessageBanner::Type::Warning, ui::MessageBanner::Type::Error,
-                            ui::MessageBanner::Type::Positive}) {
+             ui::MessageBanner::Type::Positive}) {
         banner->showMessage(QStringLiteral("first"), type);
         QCoreApplication::sendPostedEvents();
         const QString sheet = banner->styleSheet();
@@ -231,13 +235,14 @@ void TestUsability::bannerColourDoesNotBuildUp()
 void TestUsability::mnemonicsDoNotClashInTheWindowAndMenus()
 {
     QVERIFY(open(QStringLiteral("mixed-default-key.db")));
-    for (const auto pane : {ui::MainWindow::OverviewTab, ui::MainWindow::SecretsTab, ui::MainWindow::DataKeysTab,
-                            ui::MainWindow::ActivityTab}) {
+    for (const auto pane : {ui::MainWindow::OverviewTab, ui::MainWindow::SecretsTab,
+             ui::MainWindow::DataKeysTab, ui::MainWindow::ActivityTab}) {
         m_window->showPane(pane);
         const QStringList clashes = test::mnemonicClashes(m_window.get());
         QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QLatin1Char('\n'))));
     }
-    const QList<QMenu*> menus = m_window->menuBar()->findChildren<QMenu*>(Qt::FindDirectChildrenOnly);
+    const QList<QMenu*> menus
+        = m_window->menuBar()->findChildren<QMenu*>(Qt::FindDirectChildrenOnly);
     QVERIFY(menus.size() >= 5);
     for (QMenu* menu : menus) {
         const QStringList clashes = test::menuMnemonicClashes(menu);
@@ -252,9 +257,10 @@ void TestUsability::mnemonicsDoNotClashInTheWindowAndMenus()
         QVERIFY2(!keys.contains(key), qPrintable(key));
         keys.insert(key);
     }
-    for (const char* name : {"actionReEncrypt", "actionRollback", "actionReEncryptDataKeys", "actionChangeSecretKey",
-                             "actionRotate"})
-        QVERIFY2(!m_window->findChild<QAction*>(QString::fromLatin1(name))->shortcut().isEmpty(), name);
+    for (const char* name : {"actionReEncrypt", "actionRollback", "actionReEncryptDataKeys",
+             "actionChangeSecretKey", "actionRotate"})
+        QVERIFY2(
+            !m_window->findChild<QAction*>(QString::fromLatin1(name))->shortcut().isEmpty(), name);
 }
 
 void TestUsability::mnemonicsDoNotClashInTheConnectionDialog()
@@ -263,14 +269,14 @@ void TestUsability::mnemonicsDoNotClashInTheConnectionDialog()
     QVERIFY(QTest::qWaitForWindowExposed(dialog));
     auto* keySource = dialog->findChild<QComboBox*>(QStringLiteral("keySourceCombo"));
     for (const auto page : {ui::ConnectionDialog::SqlitePage, ui::ConnectionDialog::PostgresPage,
-                            ui::ConnectionDialog::MysqlPage, ui::ConnectionDialog::ConfigPage}) {
+             ui::ConnectionDialog::MysqlPage, ui::ConnectionDialog::ConfigPage}) {
         dialog->setPage(page);
         for (int source = 0; source < keySource->count(); ++source) {
             keySource->setCurrentIndex(source);
             const QStringList clashes = test::mnemonicClashes(dialog);
             QVERIFY2(clashes.isEmpty(),
-                     qPrintable(QStringLiteral("page %1, key source %2:\n").arg(int(page)).arg(source)
-                                + clashes.join(QLatin1Char('\n'))));
+                qPrintable(QStringLiteral("page %1, key source %2:\n").arg(int(page)).arg(source)
+                    + clashes.join(QLatin1Char('\n'))));
         }
     }
 }
@@ -281,12 +287,13 @@ void TestUsability::mnemonicsDoNotClashInTheWizards()
     QVERIFY(open(QStringLiteral("mixed-default-key.db")));
     const auto check = [](ui::OperationWizard* wizard, const char* where) {
         const QStringList clashes = test::mnemonicClashes(wizard);
-        QVERIFY2(clashes.isEmpty(), qPrintable(QStringLiteral("%1 / %2:\n").arg(wizard->objectName(),
-                                                                                QString::fromLatin1(where))
-                                               + clashes.join(QLatin1Char('\n'))));
+        QVERIFY2(clashes.isEmpty(),
+            qPrintable(
+                QStringLiteral("%1 / %2:\n").arg(wizard->objectName(), QString::fromLatin1(where))
+                + clashes.join(QLatin1Char('\n'))));
     };
-    for (const char* name : {"actionReEncrypt", "actionRollback", "actionReEncryptDataKeys", "actionChangeSecretKey",
-                             "actionRotate"}) {
+    for (const char* name : {"actionReEncrypt", "actionRollback", "actionReEncryptDataKeys",
+             "actionChangeSecretKey", "actionRotate"}) {
         QVERIFY(test::triggerAction(m_window.get(), QString::fromLatin1(name)));
         ui::OperationWizard* wizard = m_window->currentWizard();
         QVERIFY(wizard);
@@ -305,17 +312,22 @@ void TestUsability::mnemonicsDoNotClashInTheWizards()
             QTest::keyClicks(newKey, QStringLiteral("Correct-Horse-Battery-9"));
             check(wizard, "options, typed key");
             // A typed key can be shown, and the estimate counts words, not letters.
-            QVERIFY2(wizard->findChild<QLabel*>(QStringLiteral("strengthLabel"))->text().contains(QStringLiteral("weak")),
-                     qPrintable(wizard->findChild<QLabel*>(QStringLiteral("strengthLabel"))->text()));
+            QVERIFY2(wizard->findChild<QLabel*>(QStringLiteral("strengthLabel"))
+                         ->text()
+                         .contains(QStringLiteral("weak")),
+                qPrintable(wizard->findChild<QLabel*>(QStringLiteral("strengthLabel"))->text()));
             QCOMPARE(newKey->echoMode(), QLineEdit::Password);
             QVERIFY(test::clickChild(wizard, QStringLiteral("showKeyCheckBox")));
             QCOMPARE(newKey->echoMode(), QLineEdit::Normal);
-            QCOMPARE(wizard->findChild<QLineEdit*>(QStringLiteral("repeatKeyEdit"))->echoMode(), QLineEdit::Normal);
+            QCOMPARE(wizard->findChild<QLineEdit*>(QStringLiteral("repeatKeyEdit"))->echoMode(),
+                QLineEdit::Normal);
             QVERIFY(test::clickChild(wizard, QStringLiteral("showKeyCheckBox")));
             QCOMPARE(newKey->echoMode(), QLineEdit::Password);
             QVERIFY(test::clickChild(wizard, QStringLiteral("generateKeyButton")));
             check(wizard, "options, generated key");
-            QVERIFY(wizard->findChild<QLabel*>(QStringLiteral("strengthLabel"))->text().contains(QStringLiteral("very strong")));
+            QVERIFY(wizard->findChild<QLabel*>(QStringLiteral("strengthLabel"))
+                        ->text()
+                        .contains(QStringLiteral("very strong")));
             QVERIFY(test::clickChild(wizard, QStringLiteral("keyStoredCheckBox")));
         }
         if (test::canGoForward(wizard)) {
@@ -362,12 +374,13 @@ void TestUsability::revealCountsDown()
     auto* label = pane->findChild<QLabel*>(QStringLiteral("revealLabel"));
     auto* panel = pane->findChild<QWidget*>(QStringLiteral("revealPanel"));
     QVERIFY2(label->text().contains(QStringLiteral("hides in 10 s")), qPrintable(label->text()));
-    const QStringList clashes = test::mnemonicClashes(m_window.get()); // the reveal panel's buttons too
+    const QStringList clashes
+        = test::mnemonicClashes(m_window.get()); // the reveal panel's buttons too
     QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QLatin1Char('\n'))));
     // The number goes down while the value is shown (10 s leave ample room on a loaded machine).
     QTRY_VERIFY_WITH_TIMEOUT(label->text().contains(QStringLiteral("hides in 9 s"))
-                                 || label->text().contains(QStringLiteral("hides in 8 s")) || panel->isHidden(),
-                             9'000);
+            || label->text().contains(QStringLiteral("hides in 8 s")) || panel->isHidden(),
+        9'000);
     QVERIFY(!panel->isHidden());
     pane->hideRevealed();
     QVERIFY(panel->isHidden());
@@ -403,7 +416,8 @@ void TestUsability::openRecentRecordsTheCommandLineAndTellsEntriesApart()
     QSettings settings;
     const QList<ui::RecentConnection> after = ui::RecentConnection::load(settings);
     QCOMPARE(after.size(), 1);
-    QVERIFY2(after.first().label().contains(QStringLiteral("key file key.txt")), qPrintable(after.first().label()));
+    QVERIFY2(after.first().label().contains(QStringLiteral("key file key.txt")),
+        qPrintable(after.first().label()));
     QVERIFY(!m_window->findChild<QAction*>(QStringLiteral("actionRecent1")));
 }
 
@@ -414,11 +428,13 @@ void TestUsability::helpShowsGuideShortcutsAndAbout()
     QVERIFY(guide);
     QVERIFY(QTest::qWaitForWindowExposed(guide));
     const QString text = guide->browser()->toPlainText();
-    QVERIFY2(text.contains(QStringLiteral("Why the operations are safe")), qPrintable(text.left(200)));
+    QVERIFY2(
+        text.contains(QStringLiteral("Why the operations are safe")), qPrintable(text.left(200)));
     QVERIFY(text.contains(QStringLiteral("Round trip before commit")));
-    QVERIFY(!text.contains(QStringLiteral("](docs/"))); // rendered, and no links into the source tree
+    QVERIFY(
+        !text.contains(QStringLiteral("](docs/"))); // rendered, and no links into the source tree
     QCOMPARE(m_window->findChild<QAction*>(QStringLiteral("actionUserGuide"))->shortcut(),
-             QKeySequence(QKeySequence::HelpContents));
+        QKeySequence(QKeySequence::HelpContents));
 
     QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionShortcuts")));
     auto* shortcuts = m_window->findChild<ui::ShortcutsDialog*>();
@@ -427,8 +443,10 @@ void TestUsability::helpShowsGuideShortcutsAndAbout()
     QStringList rows;
     for (int row = 0; row < table->rowCount(); ++row)
         rows << table->item(row, 0)->text() + QLatin1Char('=') + table->item(row, 1)->text();
-    const QString verifyKey = QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V).toString(QKeySequence::NativeText);
-    QVERIFY2(rows.contains(verifyKey + QStringLiteral("=Verify All Values")), qPrintable(rows.join(QLatin1Char('\n'))));
+    const QString verifyKey
+        = QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V).toString(QKeySequence::NativeText);
+    QVERIFY2(rows.contains(verifyKey + QStringLiteral("=Verify All Values")),
+        qPrintable(rows.join(QLatin1Char('\n'))));
     shortcuts->close();
 
     QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionAbout")));
@@ -445,7 +463,8 @@ void TestUsability::keyStrengthCountsWords()
     using ui::RewrapOptionsWizardPage;
     // Three dictionary words and a digit: far below the 151 bits a character count gives.
     QVERIFY(RewrapOptionsWizardPage::strengthBits(QStringLiteral("Correct-Horse-Battery-9")) < 64);
-    QVERIFY(RewrapOptionsWizardPage::strengthBits(QStringLiteral("correcthorsebatterystaple")) < 64);
+    QVERIFY(
+        RewrapOptionsWizardPage::strengthBits(QStringLiteral("correcthorsebatterystaple")) < 64);
     QCOMPARE(RewrapOptionsWizardPage::strengthBits(QStringLiteral("aaaaaaaaaaaaaaaaaaaa")), 4);
     // Random characters of every class still count as strong.
     QVERIFY(RewrapOptionsWizardPage::strengthBits(QStringLiteral("xK9#mQ2$vL7!pR4@")) >= 64);
@@ -463,20 +482,25 @@ void TestUsability::smallWindowShowsStatusAndWholeCaptions()
     QTableView* view = m_window->secretsPane()->view();
     QHeaderView* header = view->horizontalHeader();
     const int statusRight = header->sectionViewportPosition(model::SecretsTableModel::Status)
-                            + header->sectionSize(model::SecretsTableModel::Status);
+        + header->sectionSize(model::SecretsTableModel::Status);
     QVERIFY2(statusRight <= view->viewport()->width(),
-             qPrintable(QStringLiteral("%1 > %2").arg(statusRight).arg(view->viewport()->width())));
+        qPrintable(QStringLiteral("%1 > %2").arg(statusRight).arg(view->viewport()->width())));
 
     m_window->showPane(ui::MainWindow::OverviewTab);
-    const QList<QLabel*> captions = m_window->overviewPane()->findChildren<QLabel*>(QStringLiteral("tileCaptionLabel"));
+    const QList<QLabel*> captions
+        = m_window->overviewPane()->findChildren<QLabel*>(QStringLiteral("tileCaptionLabel"));
     QVERIFY(captions.size() >= 6);
     for (QLabel* caption : captions) {
-        const int needed = caption->wordWrap() ? caption->heightForWidth(caption->width())
-                                               : caption->fontMetrics().horizontalAdvance(caption->text());
+        const int needed = caption->wordWrap()
+            ? caption->heightForWidth(caption->width())
+            : caption->fontMetrics().horizontalAdvance(caption->text());
         const int has = caption->wordWrap() ? caption->height() : caption->width();
-        QVERIFY2(needed <= has, qPrintable(QStringLiteral("%1: needs %2, has %3").arg(caption->text()).arg(needed).arg(has)));
-        QVERIFY(caption->fontMetrics().horizontalAdvance(caption->text().section(QLatin1Char(' '), 0, 0))
-                <= caption->width());
+        QVERIFY2(needed <= has,
+            qPrintable(
+                QStringLiteral("%1: needs %2, has %3").arg(caption->text()).arg(needed).arg(has)));
+        QVERIFY(caption->fontMetrics().horizontalAdvance(
+                    caption->text().section(QLatin1Char(' '), 0, 0))
+            <= caption->width());
     }
 }
 
@@ -491,8 +515,9 @@ void TestUsability::backupAndRestoreFromTheFileMenu()
     QVERIFY(backedUp.wait(kTimeout));
     QCOMPARE(backedUp.first().at(0).toBool(), true);
     QVERIFY(QFileInfo::exists(backup));
-    QCOMPARE(QFile::permissions(backup) & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
-             QFileDevice::Permissions());
+    QCOMPARE(QFile::permissions(backup)
+            & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
+        QFileDevice::Permissions());
     QVERIFY(banner->text().contains(backup));
     const qint64 size = QFileInfo(backup).size();
 
@@ -513,7 +538,7 @@ void TestUsability::backupAndRestoreFromTheFileMenu()
     QCOMPARE(restored.first().at(0).toBool(), false);
     QCOMPARE(m_prompter->questions().size(), 2); // the file, then the confirmation
     QVERIFY2(m_prompter->questions().last().contains(QStringLiteral("rewrites 0 values")),
-             qPrintable(m_prompter->questions().last()));
+        qPrintable(m_prompter->questions().last()));
 
     // Accepted: runs, reloads the panes, and logs it.
     m_prompter->queueFile(backup);

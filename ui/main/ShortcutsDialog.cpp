@@ -42,9 +42,10 @@ ShortcutsDialog::ShortcutsDialog(const QList<QAction*>& actions, QWidget* parent
     m_table->resizeColumnsToContents();
     m_table->horizontalHeader()->setStretchLastSection(true);
 
-    auto* note = new QLabel(tr("Alt with the underlined letter opens a menu or presses a button; Tab and "
-                               "Shift+Tab move between controls, also out of the tables."),
-                            this);
+    auto* note
+        = new QLabel(tr("Alt with the underlined letter opens a menu or presses a button; Tab and "
+                        "Shift+Tab move between controls, also out of the tables."),
+            this);
     note->setObjectName(QStringLiteral("shortcutsNoteLabel"));
     note->setWordWrap(true);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);

@@ -3,6 +3,7 @@
 #include "model/Target.h"
 #include "ui/common/MessageBoxPrompter.h"
 #include "ui/main/MainWindow.h"
+#include "ui/main/RecentConnection.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -76,7 +77,7 @@ int main(int argc, char* argv[])
         request.secretKeyFile = parser.value(keyFileOption);
         const auto target = mk::model::resolveTarget(request);
         if (target)
-            window.openTarget(*target);
+            window.openRemembered(*target, mk::ui::RecentConnection::fromRequest(request));
         else
             window.showStartupError(target.error().message);
     }

@@ -31,11 +31,20 @@ void DataKeysTableModel::setMissingKeys(const QList<QPair<QString, qint64>>& mis
     endInsertRows();
 }
 
+void DataKeysTableModel::setKeyHealth(const QHash<QString, QString>& health)
+{
+    m_health = health;
+    if (!m_keys.isEmpty())
+        emit dataChanged(index(0, 0), index(int(m_keys.size()) - 1, ColumnCount - 1),
+                         {Qt::DisplayRole, Qt::DecorationRole, Qt::BackgroundRole, Qt::ToolTipRole, KindRole});
+}
+
 void DataKeysTableModel::clear()
 {
     beginResetModel();
     m_keys.clear();
     m_missing.clear();
+    m_health.clear();
     endResetModel();
 }
 
@@ -65,6 +74,8 @@ DataKeysTableModel::Kind DataKeysTableModel::kindAt(int row) const
     const DataKeyInfo& key = m_keys.at(row);
     if (key.unwrap != UnwrapStatus::Ok)
         return Kind::Broken;
+    if (m_health.value(key.id) == QLatin1String("suspect"))
+        return Kind::Suspect;
     return key.references == 0 ? Kind::Unused : Kind::Used;
 }
 
@@ -73,6 +84,14 @@ int DataKeysTableModel::unusedCount() const
     int n = 0;
     for (const DataKeyInfo& key : m_keys)
         n += key.references == 0 ? 1 : 0;
+    return n;
+}
+
+int DataKeysTableModel::suspectCount() const
+{
+    int n = 0;
+    for (int row = 0; row < m_keys.size(); ++row)
+        n += kindAt(row) == Kind::Suspect ? 1 : 0;
     return n;
 }
 
@@ -97,7 +116,7 @@ QVariant DataKeysTableModel::data(const QModelIndex& index, int role) const
     if (role == KeyIdRole)
         return idAt(row);
     if (role == Qt::BackgroundRole) {
-        if (kind == Kind::Missing || kind == Kind::Broken)
+        if (kind == Kind::Missing || kind == Kind::Broken || kind == Kind::Suspect)
             return StatusIcons::failedBackground();
         if (kind == Kind::Unused)
             return StatusIcons::warningBackground();
@@ -107,6 +126,7 @@ QVariant DataKeysTableModel::data(const QModelIndex& index, int role) const
         switch (kind) {
         case Kind::Missing:
         case Kind::Broken:
+        case Kind::Suspect:
             return StatusIcons::icon(StatusIcons::Kind::Failed);
         case Kind::Unused:
             return StatusIcons::icon(StatusIcons::Kind::Warning);
@@ -144,6 +164,9 @@ QVariant DataKeysTableModel::data(const QModelIndex& index, int role) const
             return QStringLiteral("No value references this data key.");
         if (kind == Kind::Broken)
             return key.unwrapDetail.isEmpty() ? unwrapStatusName(key.unwrap) : key.unwrapDetail;
+        if (kind == Kind::Suspect)
+            return QStringLiteral("It unwraps, but the sampled values under it do not decrypt: it was "
+                                  "probably wrapped with another secret key.");
         return {};
     }
     if (role == Qt::TextAlignmentRole && index.column() == References)
@@ -168,7 +191,7 @@ QVariant DataKeysTableModel::data(const QModelIndex& index, int role) const
     case References:
         return key.references;
     case Unwrap:
-        return unwrapStatusName(key.unwrap);
+        return kind == Kind::Suspect ? QStringLiteral("suspect") : unwrapStatusName(key.unwrap);
     default:
         return {};
     }

@@ -3,6 +3,7 @@
 #include "model/ops/CensusJob.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QList>
 #include <QPair>
 
@@ -35,6 +36,7 @@ public:
         Unused,  // present, referenced by no value
         Missing, // referenced by values, absent from data_keys
         Broken,  // present, does not unwrap
+        Suspect, // unwraps (AES-CFB proves nothing), but the sampled values under it do not decrypt
     };
     enum Role
     {
@@ -47,12 +49,16 @@ public:
 
     void setDataKeys(const QList<DataKeyInfo>& keys);
     void setMissingKeys(const QList<QPair<QString, qint64>>& missing);
+    // The operations' preflight judgement per data key id ("ok", "suspect", "unverified", ...);
+    // kept across setDataKeys(), dropped by clear().
+    void setKeyHealth(const QHash<QString, QString>& health);
     void clear();
 
     QString idAt(int row) const;
     int rowForId(const QString& id) const;
     Kind kindAt(int row) const;
     int unusedCount() const;
+    int suspectCount() const;
     int missingCount() const { return int(m_missing.size()); }
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -63,6 +69,7 @@ public:
 private:
     QList<DataKeyInfo> m_keys;
     QList<QPair<QString, qint64>> m_missing;
+    QHash<QString, QString> m_health;
 };
 
 } // namespace mk::model

@@ -1,6 +1,12 @@
 #include "tests/gui/GuiTestSupport.h"
 
+#include <QAbstractButton>
 #include <QCoreApplication>
+#include <QGroupBox>
+#include <QLabel>
+#include <QMap>
+#include <QMenuBar>
+#include <QTabBar>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTest>
@@ -27,6 +33,87 @@ void clickIndex(QAbstractItemView* view, const QModelIndex& index)
     view->scrollTo(index);
     QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::NoModifier,
                       view->visualRect(index).center());
+}
+
+namespace {
+
+// The letter after the first single '&' ("&&" is a literal ampersand), lower case; null if none.
+QChar mnemonicOf(const QString& text)
+{
+    for (qsizetype i = 0; i + 1 < text.size(); ++i) {
+        if (text.at(i) != QLatin1Char('&'))
+            continue;
+        if (text.at(i + 1) == QLatin1Char('&')) {
+            ++i;
+            continue;
+        }
+        return text.at(i + 1).toLower();
+    }
+    return {};
+}
+
+QStringList clashesOf(const QList<QString>& texts)
+{
+    QMap<QChar, QStringList> byKey;
+    for (const QString& text : texts) {
+        const QChar key = mnemonicOf(text);
+        if (!key.isNull())
+            byKey[key] << text;
+    }
+    QStringList out;
+    for (auto it = byKey.cbegin(); it != byKey.cend(); ++it) {
+        if (it.value().size() > 1)
+            out << QStringLiteral("Alt+%1: %2").arg(it.key().toUpper(), it.value().join(QStringLiteral(", ")));
+    }
+    return out;
+}
+
+} // namespace
+
+QStringList mnemonicClashes(QWidget* root)
+{
+    QWidget* window = root->window();
+    QList<QString> texts;
+    const QList<QWidget*> widgets = window->findChildren<QWidget*>();
+    for (QWidget* widget : widgets) {
+        if (widget->window() != window || !widget->isVisibleTo(window))
+            continue;
+        if (auto* button = qobject_cast<QAbstractButton*>(widget))
+            texts << button->text();
+        else if (auto* label = qobject_cast<QLabel*>(widget); label && label->buddy())
+            texts << label->text();
+        else if (auto* box = qobject_cast<QGroupBox*>(widget); box && box->isCheckable())
+            texts << box->title();
+        else if (auto* tabs = qobject_cast<QTabBar*>(widget)) {
+            for (int i = 0; i < tabs->count(); ++i)
+                texts << tabs->tabText(i);
+        } else if (auto* bar = qobject_cast<QMenuBar*>(widget)) {
+            for (QAction* action : bar->actions()) {
+                if (action->isVisible())
+                    texts << action->text();
+            }
+        }
+    }
+    return clashesOf(texts);
+}
+
+QStringList menuMnemonicClashes(QMenu* menu)
+{
+    QList<QString> texts;
+    QStringList out;
+    for (QAction* action : menu->actions()) {
+        if (!action->isVisible() || action->isSeparator())
+            continue;
+        texts << action->text();
+    }
+    for (QMenu* sub : menu->findChildren<QMenu*>(Qt::FindDirectChildrenOnly)) {
+        if (menu->actions().contains(sub->menuAction()))
+            out << menuMnemonicClashes(sub);
+    }
+    QStringList own = clashesOf(texts);
+    for (QString& line : own)
+        line.prepend(menu->title().remove(QLatin1Char('&')) + QStringLiteral(" menu, "));
+    return own + out;
 }
 
 void isolateApplication(const QString& name)

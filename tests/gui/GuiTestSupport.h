@@ -2,7 +2,9 @@
 
 #include <QAbstractItemView>
 #include <QAction>
+#include <QMenu>
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 
 namespace mk::test {
@@ -15,5 +17,11 @@ void clickIndex(QAbstractItemView* view, const QModelIndex& index);
 void isolateApplication(const QString& name);
 // Fails the test on the cross-thread SQL / QObject warnings of house-style.md.
 void failOnThreadingWarnings();
+
+// Mnemonics (&-shortcuts) that clash in the window of `root`: visible buttons, labels with a buddy,
+// checkable group boxes, tab bars and menu-bar titles. One "Alt+X: text, text" line per clash.
+QStringList mnemonicClashes(QWidget* root);
+// The same for the items of one menu (and, recursively, its submenus).
+QStringList menuMnemonicClashes(QMenu* menu);
 
 } // namespace mk::test

@@ -143,6 +143,7 @@ private slots:
     void rollbackWizard();
     void changeSecretKeyWizard();
     void rewrapDataKeysWizard();
+    void backupAndRestoreFromTheFileMenu();
     void fixtureWithATypedKey();
     void nothingLeaks();
 
@@ -747,6 +748,31 @@ void TestGuiHygiene::rewrapDataKeysWizard()
     if (QTest::currentTestFailed())
         return;
     verifyNoLeakOnScreen(QStringLiteral("re-encrypt-data-keys wizard"));
+}
+
+// File ▸ Back Up… and Restore… (issue 15): the banners, the activity log and the backup file hold
+// no plaintext or key (the backup is searched with every other file by nothingLeaks()).
+void TestGuiHygiene::backupAndRestoreFromTheFileMenu()
+{
+    const QString backup = path(QStringLiteral("file-menu-backup.db"));
+    m_files->queueFile(backup);
+    QSignalSpy backedUp(m_window.get(), &ui::MainWindow::backupFinished);
+    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionBackup")));
+    QVERIFY(backedUp.wait(60'000));
+    QVERIFY(backedUp.last().at(0).toBool());
+    m_backups << backup;
+    verifyNoLeakOnScreen(QStringLiteral("File > Back Up"));
+
+    QSignalSpy restored(m_window.get(), &ui::MainWindow::restoreFinished);
+    QSignalSpy census(m_window.get(), &ui::MainWindow::censusFinished);
+    m_prompter->queueFile(backup);
+    m_prompter->queueConfirm(true);
+    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionRestore")));
+    QVERIFY(restored.wait(120'000));
+    QVERIFY(restored.last().at(0).toBool());
+    QTRY_VERIFY_WITH_TIMEOUT(!census.isEmpty(), 60'000); // reloaded
+    QVERIFY(waitSecretsComplete());
+    verifyNoLeakOnScreen(QStringLiteral("File > Restore"));
 }
 
 // A fixture with its own secret key, typed into the dialog: browse, verify, reveal, re-encrypt.

@@ -84,9 +84,21 @@ void TestScreenshots::panes_data()
     QTest::addColumn<QString>("fixture");
     QTest::addColumn<bool>("dark");
     QTest::addColumn<QString>("suffix");
-    QTest::newRow("mixed-light") << QStringLiteral("mixed-default-key.db") << false << QString();
-    QTest::newRow("mixed-dark") << QStringLiteral("mixed-default-key.db") << true << QStringLiteral("-dark");
-    QTest::newRow("broken-light") << QStringLiteral("broken.db") << false << QStringLiteral("-broken");
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<QStringList>("panes"); // empty: all four
+    const QSize full(1280, 800);
+    const QStringList all;
+    const QStringList overviewSecrets{QStringLiteral("overview"), QStringLiteral("secrets")};
+    QTest::newRow("mixed-light") << QStringLiteral("mixed-default-key.db") << false << QString() << full << all;
+    QTest::newRow("mixed-dark") << QStringLiteral("mixed-default-key.db") << true << QStringLiteral("-dark") << full << all;
+    QTest::newRow("broken-light") << QStringLiteral("broken.db") << false << QStringLiteral("-broken") << full
+                                  << overviewSecrets;
+    // The smallest size the console is made for (issue 15): every column and tile readable.
+    QTest::newRow("mixed-1024x640") << QStringLiteral("mixed-default-key.db") << false << QStringLiteral("-1024x640")
+                                    << QSize(1024, 640) << all;
+    // custom-key.db opened with the public default key: the key check's red banner, suspect keys.
+    QTest::newRow("wrong-key") << QStringLiteral("custom-key.db") << false << QStringLiteral("-wrong-key") << full
+                               << QStringList{QStringLiteral("overview"), QStringLiteral("data-keys")};
 }
 
 void TestScreenshots::panes()
@@ -94,13 +106,15 @@ void TestScreenshots::panes()
     QFETCH(QString, fixture);
     QFETCH(bool, dark);
     QFETCH(QString, suffix);
+    QFETCH(QSize, size);
+    QFETCH(QStringList, panes);
     test::failOnThreadingWarnings();
     QApplication::setPalette(dark ? darkPalette() : QApplication::style()->standardPalette());
 
     QTemporaryDir dir;
     ui::FakePrompter prompter;
     ui::MainWindow window(prompter, model::ActivityLog(dir.filePath(QStringLiteral("activity.jsonl"))));
-    window.resize(1280, 800);
+    window.resize(size);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
 
@@ -122,8 +136,11 @@ void TestScreenshots::panes()
     QVERIFY(target);
     QSignalSpy census(&window, &ui::MainWindow::censusFinished);
     QSignalSpy indexed(window.secretsPane()->model(), &model::SecretsTableModel::indexCompleted);
+    QSignalSpy keyCheck(&window, &ui::MainWindow::keyCheckFinished);
     window.openTarget(*target);
     QVERIFY(census.wait(30'000));
+    if (keyCheck.isEmpty())
+        QVERIFY(keyCheck.wait(30'000));
     if (indexed.isEmpty())
         QVERIFY(indexed.wait(30'000));
 
@@ -137,18 +154,17 @@ void TestScreenshots::panes()
     {
         ui::MainWindow::Pane pane;
         const char* name;
-    } panes[] = {{ui::MainWindow::OverviewTab, "overview"},
+    } all[] = {{ui::MainWindow::OverviewTab, "overview"},
                  {ui::MainWindow::SecretsTab, "secrets"},
                  {ui::MainWindow::DataKeysTab, "data-keys"},
                  {ui::MainWindow::ActivityTab, "activity-log"}};
-    for (const auto& p : panes) {
-        if (!suffix.isEmpty() && suffix != QStringLiteral("-dark") && p.pane != ui::MainWindow::SecretsTab
-            && p.pane != ui::MainWindow::OverviewTab)
+    for (const auto& p : all) {
+        if (!panes.isEmpty() && !panes.contains(QString::fromLatin1(p.name)))
             continue;
         window.showPane(p.pane);
         const QString file = m_outDir + QLatin1Char('/') + QString::fromLatin1(p.name) + suffix + QStringLiteral(".png");
         const QPixmap shot = window.grab();
-        QCOMPARE(shot.size(), QSize(1280, 800));
+        QCOMPARE(shot.size(), size);
         QVERIFY2(shot.save(file), qPrintable(file));
     }
     QApplication::setPalette(QApplication::style()->standardPalette());

@@ -2,6 +2,7 @@
 
 #include "model/items/StatusIcons.h"
 
+#include <QApplication>
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -112,8 +113,11 @@ void MessageBanner::applyStyle()
         break;
     }
     m_icon->setPixmap(StatusIcons::icon(kind).pixmap(20, 20));
-    // Tint over the window colour; text keeps the palette's WindowText.
-    const QColor base = palette().color(QPalette::Window);
+    // Tint over the window colour of the surroundings (never our own palette: the style sheet's
+    // background becomes it, and tinting that again on the next palette change builds up the
+    // colour); text keeps the palette's WindowText.
+    const QColor base = (parentWidget() ? parentWidget()->palette() : QApplication::palette(this))
+                            .color(QPalette::Window);
     const auto mix = [&](qreal a) {
         return QColor::fromRgbF(base.redF() * (1 - a) + accent.redF() * a,
                                 base.greenF() * (1 - a) + accent.greenF() * a,

@@ -12,6 +12,8 @@ void setUpReadOnlyTable(QTableView* view, std::initializer_list<int> widths, con
     view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     view->setAlternatingRowColors(true);
     view->setWordWrap(false);
+    // Tab leaves the table for the next control (arrow keys move between cells).
+    view->setTabKeyNavigation(false);
     view->setTextElideMode(Qt::ElideRight);
     view->verticalHeader()->hide();
     view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 10);

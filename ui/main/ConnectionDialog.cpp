@@ -253,7 +253,7 @@ ConnectionDialog::ConnectionDialog(Prompter& prompter, QWidget* parent)
     QFormLayout* keyForm = keyLayout.form;
     keyForm->addRow(tr("Ke&y source:"), m_keySourceCombo);
     m_keyFileRow = fileRow(keyGroup, m_keyFileEdit, keyBrowse);
-    keyForm->addRow(buddyLabel(tr("Key &file:"), m_keyFileEdit, keyGroup), m_keyFileRow);
+    keyForm->addRow(buddyLabel(tr("Key f&ile:"), m_keyFileEdit, keyGroup), m_keyFileRow);
     keyForm->addRow(tr("&Key:"), m_secretKeyEdit);
     notes.append({keyLayout.box, m_keyHint});
 

@@ -1,14 +1,19 @@
 #include "ui/main/MainWindow.h"
 
+#include "model/LibraryVersions.h"
 #include "model/PromiseJobContext.h"
+#include "model/ops/BackupJob.h"
 #include "model/TargetProbe.h"
 #include "model/items/SecretQuery.h"
 #include "model/items/SecretsTableModel.h"
 #include "ui/UiLog.h"
 #include "ui/common/MessageBanner.h"
+#include "ui/common/Plural.h"
 #include "ui/common/Prompter.h"
 #include "ui/main/ConnectionDialog.h"
 #include "ui/main/RecentConnection.h"
+#include "ui/main/ShortcutsDialog.h"
+#include "ui/main/UserGuideDialog.h"
 #include "ui/panes/ActivityLogPane.h"
 #include "ui/panes/DataKeysPane.h"
 #include "ui/panes/OverviewPane.h"
@@ -24,6 +29,9 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -107,6 +115,9 @@ MainWindow::MainWindow(Prompter& prompter, model::ActivityLog log, QWidget* pare
     createMenus();
 
     connect(&m_censusWatcher, &QFutureWatcherBase::finished, this, &MainWindow::onCensusFinished);
+    connect(&m_keyCheckWatcher, &QFutureWatcherBase::finished, this, &MainWindow::onKeyCheckFinished);
+    connect(&m_fileJobWatcher, &QFutureWatcherBase::finished, this, &MainWindow::onFileJobFinished);
+    connect(m_keyBanner, &MessageBanner::actionTriggered, this, &MainWindow::enterAnotherKey);
     connect(m_secrets, &SecretsPane::activity, this, &MainWindow::recordActivity);
     connect(m_secrets, &SecretsPane::verifyFinished, this, &MainWindow::onVerifyFinished);
     connect(m_secrets->model(), &model::SecretsTableModel::indexCompleted, this,
@@ -147,9 +158,147 @@ MainWindow::~MainWindow()
         delete m_wizard;
     }
     m_censusWatcher.cancel();
+    m_keyCheckWatcher.cancel();
+    m_fileJobWatcher.cancel();
     m_censusWatcher.waitForFinished();
+    m_keyCheckWatcher.waitForFinished();
+    m_fileJobWatcher.waitForFinished();
     if (m_target)
         m_target->secretKey.fill('\0');
+}
+
+void MainWindow::startFileJob(std::function<model::Result<model::OperationResult>(model::JobContext*)> job)
+{
+    setOperationsEnabled(false);
+    auto run = [job](QPromise<model::Result<model::OperationResult>>& promise) {
+        model::PromiseJobContext<model::Result<model::OperationResult>> context(promise);
+        promise.addResult(job(&context));
+    };
+    m_fileJobWatcher.setFuture(QtConcurrent::run(&m_pool, run));
+}
+
+void MainWindow::backUp()
+{
+    if (!m_target || m_fileJobWatcher.isRunning())
+        return;
+    const bool sqlite = m_target->connection.driver == store::ConnectionSpec::Driver::Sqlite;
+    const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    const QString suggested = QDir::home().filePath(QStringLiteral("%1-backup-%2.%3")
+                                                        .arg(QFileInfo(m_databaseName).completeBaseName(), stamp,
+                                                             sqlite ? QStringLiteral("db") : QStringLiteral("json")));
+    const QString path = m_files->chooseSaveFile(this, tr("Back up to"), suggested,
+                                                 sqlite ? tr("SQLite database (*.db);;All files (*)")
+                                                        : tr("JSON export (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo::exists(path)) {
+        m_healthBanner->setActionText({});
+        m_healthBanner->showMessage(tr("%1 exists already: a backup never replaces a file, choose another name.")
+                                        .arg(path),
+                                    MessageBanner::Type::Error);
+        emit backupFinished(false);
+        return;
+    }
+    m_fileJob = FileJob::Backup;
+    m_fileJobPath = path;
+    model::BackupOptions options;
+    options.outPath = path;
+    const model::Target target = *m_target;
+    startFileJob([target, options](model::JobContext* context) { return model::runBackup(target, options, context); });
+}
+
+void MainWindow::restore()
+{
+    if (!m_target || m_fileJobWatcher.isRunning())
+        return;
+    if (m_wizard) {
+        m_wizard->raise();
+        return;
+    }
+    const QString path = m_prompter.chooseOpenFile(this, tr("Restore from"), QDir::homePath(),
+                                                   tr("Backups (*.db *.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    m_fileJob = FileJob::RestorePreview;
+    m_fileJobPath = path;
+    model::RestoreOptions options;
+    options.fromPath = path;
+    options.dryRun = true;
+    const model::Target target = *m_target;
+    startFileJob([target, options](model::JobContext* context) { return model::runRestore(target, options, context); });
+}
+
+void MainWindow::onFileJobFinished()
+{
+    setOperationsEnabled(m_target.has_value());
+    if (m_fileJobWatcher.isCanceled() || m_fileJobWatcher.future().resultCount() == 0)
+        return;
+    const model::Result<model::OperationResult> result = m_fileJobWatcher.result();
+    const FileJob job = m_fileJob;
+    model::ActivityEntry entry;
+    entry.when = QDateTime::currentDateTimeUtc();
+    entry.operation = job == FileJob::Backup ? QStringLiteral("backup") : QStringLiteral("restore");
+    entry.database = m_databaseName;
+    m_healthBanner->setActionText({});
+    if (!result) {
+        m_healthBanner->showMessage(job == FileJob::Backup
+                                        ? tr("The backup failed: %1").arg(result.error().message)
+                                        : tr("Cannot restore from %1: %2").arg(m_fileJobPath, result.error().message),
+                                    MessageBanner::Type::Error);
+        if (job != FileJob::RestorePreview) {
+            entry.outcome = QStringLiteral("failed");
+            entry.detail = result.error().message;
+            recordActivity(entry);
+        }
+        if (job == FileJob::Backup)
+            emit backupFinished(false);
+        else
+            emit restoreFinished(false);
+        return;
+    }
+    if (job == FileJob::Backup) {
+        m_healthBanner->showMessage(tr("Backed up to %1 (readable by you only).").arg(m_fileJobPath),
+                                    MessageBanner::Type::Positive, 15000);
+        entry.outcome = QStringLiteral("ok");
+        entry.detail = m_fileJobPath;
+        recordActivity(entry);
+        emit backupFinished(true);
+        return;
+    }
+    if (job == FileJob::RestorePreview) {
+        const QString text = tr("Restoring from %1 rewrites %2 of %3 (failures: %4). Values changed since "
+                                "the backup are replaced by the backup's; data keys created since are kept "
+                                "but made inactive. Back up first if you may need today's state.")
+                                 .arg(m_fileJobPath, countOf(result->changed, tr("value"), tr("values")),
+                                      m_databaseName, QLocale().toString(result->failed));
+        if (!m_prompter.confirm(this, tr("Restore %1").arg(m_databaseName), text, tr("&Restore"))) {
+            emit restoreFinished(false);
+            return;
+        }
+        m_fileJob = FileJob::Restore;
+        model::RestoreOptions options;
+        options.fromPath = m_fileJobPath;
+        const model::Target target = *m_target;
+        startFileJob([target, options](model::JobContext* context) { return model::runRestore(target, options, context); });
+        return;
+    }
+    const bool ok = result->failed == 0 && !result->refused;
+    m_healthBanner->showMessage(ok ? tr("Restored %1 from %2.")
+                                         .arg(countOf(result->changed, tr("value"), tr("values")), m_fileJobPath)
+                                   : tr("Restored %1 from %2; %3 failed: %4")
+                                         .arg(countOf(result->changed, tr("value"), tr("values")), m_fileJobPath,
+                                              QLocale().toString(result->failed), result->refusal),
+                                ok ? MessageBanner::Type::Positive : MessageBanner::Type::Warning);
+    entry.outcome = ok ? QStringLiteral("ok") : QStringLiteral("failed");
+    entry.detail = m_fileJobPath;
+    entry.counts.insert(QStringLiteral("changed"), result->changed);
+    entry.counts.insert(QStringLiteral("failed"), result->failed);
+    recordActivity(entry);
+    const model::Target target = *m_target;
+    const QString bannerText = m_healthBanner->text();
+    openTarget(target); // the panes show the database as it is now
+    m_healthBanner->showMessage(bannerText, ok ? MessageBanner::Type::Positive : MessageBanner::Type::Warning);
+    emit restoreFinished(ok);
 }
 
 void MainWindow::createActions()
@@ -160,9 +309,17 @@ void MainWindow::createActions()
     auto* openConfig = makeAction(this, "actionOpenConfig", tr("Open &Config…"),
                                   QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     connect(openConfig, &QAction::triggered, this, [this] { showConnectionDialog(ConnectionDialog::ConfigPage); });
-    auto* reloadAction = makeAction(this, "actionReload", tr("&Reload"), QKeySequence::Refresh);
+    auto* reloadAction = makeAction(this, "actionReload", tr("Re&load"), QKeySequence::Refresh);
     reloadAction->setEnabled(false);
     connect(reloadAction, &QAction::triggered, this, &MainWindow::reload);
+    auto* backupAction = makeAction(this, "actionBackup", tr("&Back Up…"), QKeySequence(Qt::CTRL | Qt::Key_B));
+    backupAction->setEnabled(false);
+    backupAction->setToolTip(tr("Copy the database (SQLite) or export its keys and secrets (JSON) to a new file"));
+    connect(backupAction, &QAction::triggered, this, &MainWindow::backUp);
+    auto* restoreAction = makeAction(this, "actionRestore", tr("Res&tore…"));
+    restoreAction->setEnabled(false);
+    restoreAction->setToolTip(tr("Put the secrets and data keys of a backup back into the open database"));
+    connect(restoreAction, &QAction::triggered, this, &MainWindow::restore);
     auto* quit = makeAction(this, "actionQuit", tr("&Quit"), QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
     connect(quit, &QAction::triggered, this, &QWidget::close);
@@ -212,23 +369,27 @@ void MainWindow::createActions()
         QString iconText;
         QString tip;
         model::OperationKind kind;
+        QKeySequence key;
     } operations[] = {
         {"actionReEncrypt", tr("Re-&encrypt Secrets…"), tr("Re-encrypt"),
-         tr("Re-encrypt every value under today's data key"), model::OperationKind::ReEncrypt},
+         tr("Re-encrypt every value under today's data key"), model::OperationKind::ReEncrypt,
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E)},
         {"actionRollback", tr("Roll &Back Secrets…"), tr("Roll back"),
-         tr("Turn envelope values back into legacy values for a downgrade"), model::OperationKind::Rollback},
+         tr("Turn envelope values back into legacy values for a downgrade"), model::OperationKind::Rollback,
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L)},
         {"actionReEncryptDataKeys", tr("Re-encrypt &Data Keys…"), tr("Re-wrap keys"),
          tr("Wrap every data key again with the current (or another) KEK provider"),
-         model::OperationKind::RewrapDataKeys},
+         model::OperationKind::RewrapDataKeys, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D)},
         {"actionChangeSecretKey", tr("&Change Secret Key…"), tr("Change key"),
-         tr("Move every data key and legacy value to a new secret key"), model::OperationKind::ChangeSecretKey},
+         tr("Move every data key and legacy value to a new secret key"), model::OperationKind::ChangeSecretKey,
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K)},
         {"actionRotate", tr("R&otate Data Keys…"), tr("Rotate"), tr("Deactivate the active data keys"),
-         model::OperationKind::Rotate},
+         model::OperationKind::Rotate, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T)},
         {"actionConsolidate", tr("Co&nsolidate Secrets Manager…"), tr("Consolidate"),
          tr("Re-encrypt the secrets manager's values under today's data key of its current provider"),
-         model::OperationKind::Consolidate}};
+         model::OperationKind::Consolidate, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M)}};
     for (const auto& op : operations) {
-        auto* a = makeAction(this, op.name, op.text);
+        auto* a = makeAction(this, op.name, op.text, op.key);
         a->setIconText(op.iconText);
         a->setToolTip(op.tip);
         a->setStatusTip(op.tip);
@@ -236,14 +397,55 @@ void MainWindow::createActions()
         const model::OperationKind kind = op.kind;
         connect(a, &QAction::triggered, this, [this, kind] { startOperation(kind); });
     }
+    auto* guide = makeAction(this, "actionUserGuide", tr("&User Guide"), QKeySequence::HelpContents);
+    connect(guide, &QAction::triggered, this, &MainWindow::showUserGuide);
+    auto* shortcuts = makeAction(this, "actionShortcuts", tr("&Keyboard Shortcuts"));
+    connect(shortcuts, &QAction::triggered, this, &MainWindow::showShortcuts);
     auto* about = makeAction(this, "actionAbout", tr("&About Mosaicoo Key Console"));
     about->setMenuRole(QAction::AboutRole);
-    connect(about, &QAction::triggered, this, [this] {
-        QMessageBox::about(this, tr("About Mosaicoo Key Console"),
-                           tr("<b>Mosaicoo Key Console</b> %1<br>Inspect and migrate the encrypted "
-                              "secrets of Mosaicoo / Grafana databases.")
-                               .arg(QApplication::applicationVersion()));
-    });
+    connect(about, &QAction::triggered, this, &MainWindow::showAbout);
+}
+
+QDialog* MainWindow::showUserGuide()
+{
+    if (!m_guide) {
+        m_guide = new UserGuideDialog(this);
+        m_guide->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_guide->show();
+    m_guide->raise();
+    m_guide->activateWindow();
+    return m_guide;
+}
+
+QDialog* MainWindow::showShortcuts()
+{
+    QList<QAction*> actions = findChildren<QAction*>(Qt::FindDirectChildrenOnly);
+    auto* dialog = new ShortcutsDialog(actions, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    return dialog;
+}
+
+QMessageBox* MainWindow::showAbout()
+{
+    auto* box = new QMessageBox(QMessageBox::Information, tr("About Mosaicoo Key Console"),
+                                tr("<p><b>Mosaicoo Key Console</b> %1</p>"
+                                   "<p>Inspect and migrate the encrypted secrets of Mosaicoo / Grafana "
+                                   "databases.</p>"
+                                   "<p>License: see the copyright file of your installation "
+                                   "(/usr/share/doc/mosaicoo-keys/copyright). Built on Qt, used under the "
+                                   "GNU LGPL version 3, and OpenSSL, under the Apache License 2.0.</p>"
+                                   "<p>Qt %2 (built with %3)<br>%4</p>")
+                                    .arg(QApplication::applicationVersion().toHtmlEscaped(),
+                                         QString::fromLatin1(qVersion()), QStringLiteral(QT_VERSION_STR),
+                                         model::openSslVersion().toHtmlEscaped()),
+                                QMessageBox::Close, this);
+    box->setObjectName(QStringLiteral("aboutBox"));
+    box->setTextFormat(Qt::RichText);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    return box;
 }
 
 void MainWindow::createMenus()
@@ -258,6 +460,9 @@ void MainWindow::createMenus()
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     file->addAction(action("actionReload"));
+    file->addSeparator();
+    file->addAction(action("actionBackup"));
+    file->addAction(action("actionRestore"));
     file->addSeparator();
     file->addAction(action("actionQuit"));
 
@@ -282,6 +487,9 @@ void MainWindow::createMenus()
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->setObjectName(QStringLiteral("helpMenu"));
+    help->addAction(action("actionUserGuide"));
+    help->addAction(action("actionShortcuts"));
+    help->addSeparator();
     help->addAction(action("actionAbout"));
 
     QToolBar* tools = addToolBar(tr("Main toolbar"));
@@ -341,12 +549,8 @@ ConnectionDialog* MainWindow::showConnectionDialog(int page)
     dialog->setRecentConnections(RecentConnection::load(settings));
     dialog->setPage(ConnectionDialog::Page(page));
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        if (!dialog->target())
-            return;
-        QSettings s;
-        RecentConnection::remember(s, dialog->connection());
-        rebuildRecentMenu();
-        openTarget(*dialog->target());
+        if (dialog->target())
+            openRemembered(*dialog->target(), dialog->connection());
     });
     m_dialog = dialog;
     dialog->open();
@@ -362,7 +566,10 @@ void MainWindow::showStartupError(const QString& message)
 void MainWindow::openTarget(const model::Target& target)
 {
     m_censusWatcher.cancel();
+    m_keyCheckWatcher.cancel();
     m_censusWatcher.waitForFinished();
+    m_keyCheckWatcher.waitForFinished();
+    m_keyCheck.reset();
     if (m_target)
         m_target->secretKey.fill('\0');
     m_target = target;
@@ -370,6 +577,7 @@ void MainWindow::openTarget(const model::Target& target)
     m_databaseName = model::targetDisplayName(target);
     setWindowTitle(tr("%1 — Mosaicoo Key Console").arg(m_databaseName));
     m_keyBanner->hideMessage();
+    m_keyBanner->setActionText({});
     m_healthBanner->hideMessage();
     m_healthBanner->setActionText(tr("Show them"));
     if (target.usesPublicDefaultKey()) {
@@ -384,16 +592,35 @@ void MainWindow::openTarget(const model::Target& target)
     m_secrets->setTarget(target, m_databaseName);
     findChild<QAction*>(QStringLiteral("actionReload"))->setEnabled(true);
     findChild<QAction*>(QStringLiteral("actionVerify"))->setEnabled(true);
-    setOperationsEnabled(true);
+    setOperationsEnabled(!m_fileJobWatcher.isRunning());
 
     auto job = [](QPromise<model::Result<model::CensusResult>>& promise, const model::Target& t) {
         model::PromiseJobContext<model::Result<model::CensusResult>> context(promise);
         promise.addResult(model::runCensus(t, &context));
     };
     m_censusWatcher.setFuture(QtConcurrent::run(&m_pool, job, target));
+    // The operations' preflight decrypts a sample spread over the data keys: a wrong secret key
+    // shows before anyone runs Verify (AES-CFB data keys "unwrap" under any key).
+    auto keyCheck = [](QPromise<model::Result<model::Preflight>>& promise, const model::Target& t) {
+        model::PromiseJobContext<model::Result<model::Preflight>> context(promise);
+        model::ReEncryptOptions options;
+        options.dryRun = true;
+        options.jobs = 1;
+        promise.addResult(model::preflightReEncrypt(t, options, &context));
+    };
+    m_keyCheckWatcher.setFuture(QtConcurrent::run(&m_pool, keyCheck, target));
     updateStatusBar();
     qCInfo(lcUi) << "opened" << m_databaseName;
     emit databaseOpened(m_databaseName);
+}
+
+void MainWindow::openRemembered(const model::Target& target, const RecentConnection& connection)
+{
+    QSettings settings;
+    RecentConnection::remember(settings, connection);
+    rebuildRecentMenu();
+    m_connection = connection;
+    openTarget(target);
 }
 
 void MainWindow::reload()
@@ -436,6 +663,44 @@ void MainWindow::onCensusFinished()
     emit censusFinished(true);
 }
 
+void MainWindow::onKeyCheckFinished()
+{
+    if (m_keyCheckWatcher.isCanceled() || m_keyCheckWatcher.future().resultCount() == 0)
+        return;
+    const model::Result<model::Preflight> result = m_keyCheckWatcher.result();
+    if (!result) {
+        qCInfo(lcUi) << "key check:" << result.error().message;
+        emit keyCheckFinished(false);
+        return;
+    }
+    m_keyCheck = result->keyCheck;
+    QHash<QString, QString> health;
+    for (const model::DataKeyPlan& key : result->dataKeys)
+        health.insert(key.id, key.health);
+    m_dataKeys->setKeyHealth(health);
+    if (m_keyCheck->wrongKeySuspected) {
+        m_keyBanner->setActionText(tr("Enter Another &Key…"));
+        m_keyBanner->showMessage(tr("The secret key is probably wrong: %1 of %2 sampled values do not "
+                                    "decrypt. Enter another key before you verify or change anything.")
+                                     .arg(m_keyCheck->keyFailures)
+                                     .arg(m_keyCheck->sampled),
+                                 MessageBanner::Type::Error);
+    }
+    emit keyCheckFinished(true);
+}
+
+void MainWindow::enterAnotherKey()
+{
+    ConnectionDialog* dialog = showConnectionDialog(ConnectionDialog::SqlitePage);
+    if (m_connection) {
+        RecentConnection entry = *m_connection;
+        entry.keySource = RecentConnection::KeySource::Typed;
+        dialog->applyRecent(entry);
+    }
+    if (auto* keyEdit = dialog->findChild<QLineEdit*>(QStringLiteral("secretKeyEdit")); keyEdit && keyEdit->isVisible())
+        keyEdit->setFocus(Qt::OtherFocusReason);
+}
+
 void MainWindow::onVerifyFinished(const model::VerifyResult& result)
 {
     m_overview->setVerifyResult(result);
@@ -449,7 +714,8 @@ void MainWindow::updateHealthBanner(qint64 failing, qint64 total, bool verified)
     if (failing <= 0) {
         if (verified) {
             m_healthBanner->setActionText({});
-            m_healthBanner->showMessage(tr("All %1 values decrypt.").arg(locale.toString(total)),
+            m_healthBanner->showMessage(total == 1 ? tr("The one value decrypts.")
+                                                   : tr("All %1 values decrypt.").arg(locale.toString(total)),
                                         MessageBanner::Type::Positive, 8000);
         } else {
             m_healthBanner->hideMessage();
@@ -458,10 +724,11 @@ void MainWindow::updateHealthBanner(qint64 failing, qint64 total, bool verified)
     }
     m_healthBanner->setActionText(tr("Show them"));
     const QString text = verified
-        ? tr("%1 of %2 values cannot be decrypted.").arg(locale.toString(failing), locale.toString(total))
-        : tr("%1 values cannot be decrypted (missing data keys or damaged payloads). Run Verify "
-             "to check every value.")
-              .arg(locale.toString(failing));
+        ? tr("%1 of %2 cannot be decrypted.")
+              .arg(locale.toString(failing), countOf(total, tr("value"), tr("values")))
+        : tr("%1 cannot be decrypted (missing data keys or damaged payloads). Run Verify to check "
+             "every value.")
+              .arg(countOf(failing, tr("value"), tr("values")));
     m_healthBanner->showMessage(text, MessageBanner::Type::Error);
 }
 
@@ -478,10 +745,10 @@ void MainWindow::updateStatusBar()
         return;
     }
     const QLocale locale;
-    m_statusCounts->setText(tr("%1 values · %2 data keys · %3")
-                                .arg(locale.toString(m_census->totals.values))
-                                .arg(m_census->dataKeys.size())
-                                .arg(m_census->schema));
+    m_statusCounts->setText(tr("%1 · %2 · %3")
+                                .arg(countOf(m_census->totals.values, tr("value"), tr("values")),
+                                     countOf(m_census->dataKeys.size(), tr("data key"), tr("data keys")),
+                                     m_census->schema));
 }
 
 void MainWindow::recordActivity(const model::ActivityEntry& entry)
@@ -494,7 +761,8 @@ void MainWindow::recordActivity(const model::ActivityEntry& entry)
 void MainWindow::setOperationsEnabled(bool enabled)
 {
     for (const char* name : {"actionReEncrypt", "actionRollback", "actionReEncryptDataKeys",
-                             "actionChangeSecretKey", "actionRotate", "actionConsolidate"})
+                             "actionChangeSecretKey", "actionRotate", "actionConsolidate", "actionBackup",
+                             "actionRestore"})
         findChild<QAction*>(QString::fromLatin1(name), Qt::FindDirectChildrenOnly)->setEnabled(enabled);
 }
 

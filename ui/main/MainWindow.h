@@ -6,7 +6,9 @@
 #include "model/Target.h"
 #include "model/ops/CensusJob.h"
 #include "model/ops/OperationResult.h"
+#include "model/ops/ReEncryptJob.h"
 #include "model/ops/VerifyJob.h"
+#include "ui/main/RecentConnection.h"
 #include "ui/wizards/common/OperationWizard.h"
 
 #include <QFutureWatcher>
@@ -14,10 +16,13 @@
 #include <QPointer>
 #include <QThreadPool>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
+class QDialog;
 class QLabel;
+class QMessageBox;
 class QMenu;
 class QTabWidget;
 
@@ -54,6 +59,9 @@ public:
     // Shows the connection dialog (non-blocking, window-modal); returns it for tests.
     ConnectionDialog* showConnectionDialog(int page = 0);
     void openTarget(const model::Target& target);
+    // Opens a target reached from outside the dialog (the command line) and lists it under Open
+    // Recent.
+    void openRemembered(const model::Target& target, const RecentConnection& connection);
     void reload();
     void showPane(Pane pane);
     void showStartupError(const QString& message);
@@ -64,17 +72,33 @@ public:
     OperationWizard* currentWizard() const { return m_wizard; }
     // File pickers of the wizards (tests inject a FakeFileChooser; default: QFileDialog).
     void setFileChooser(FileChooser* chooser);
+    // File ▸ Back Up… / Restore…: the CLI's backup and restore (same jobs, same safety: a new 0600
+    // file that never replaces one; restore shows what it would do and asks first).
+    void backUp();
+    void restore();
+    bool isFileJobRunning() const { return m_fileJobWatcher.isRunning(); }
+    // Help menu (non-blocking; returned for tests).
+    QDialog* showUserGuide();
+    QDialog* showShortcuts();
+    QMessageBox* showAbout();
 
     OverviewPane* overviewPane() const { return m_overview; }
     SecretsPane* secretsPane() const { return m_secrets; }
     DataKeysPane* dataKeysPane() const { return m_dataKeys; }
     ActivityLogPane* activityLogPane() const { return m_activity; }
     bool isCensusRunning() const { return m_censusWatcher.isRunning(); }
+    bool isKeyCheckRunning() const { return m_keyCheckWatcher.isRunning(); }
+    // The sampled key check of the last opening (the operations' preflight), once finished.
+    const std::optional<model::KeyCheck>& keyCheck() const { return m_keyCheck; }
     const std::optional<model::CensusResult>& census() const { return m_census; }
 
 signals:
     void databaseOpened(const QString& name);
     void censusFinished(bool ok);
+    // The sampled key check that runs on opening finished (ok: it ran; see keyCheck()).
+    void keyCheckFinished(bool ok);
+    void backupFinished(bool ok);
+    void restoreFinished(bool ok); // also after a declined or failed preview
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -84,6 +108,10 @@ private:
     void createMenus();
     void rebuildRecentMenu();
     void onCensusFinished();
+    void onKeyCheckFinished();
+    void enterAnotherKey();
+    void onFileJobFinished();
+    void startFileJob(std::function<model::Result<model::OperationResult>(model::JobContext*)> job);
     void onVerifyFinished(const model::VerifyResult& result);
     void updateStatusBar();
     void updateHealthBanner(qint64 failing, qint64 total, bool verified);
@@ -103,11 +131,24 @@ private:
     QMenu* m_recentMenu = nullptr;
     QPointer<ConnectionDialog> m_dialog;
     QPointer<OperationWizard> m_wizard;
+    QPointer<QDialog> m_guide;
     std::unique_ptr<FileChooser> m_defaultFiles;
     FileChooser* m_files;
 
     QThreadPool m_pool;
     QFutureWatcher<model::Result<model::CensusResult>> m_censusWatcher;
+    QFutureWatcher<model::Result<model::Preflight>> m_keyCheckWatcher;
+    std::optional<model::KeyCheck> m_keyCheck;
+    enum class FileJob
+    {
+        Backup,
+        RestorePreview,
+        Restore,
+    };
+    FileJob m_fileJob = FileJob::Backup;
+    QString m_fileJobPath;
+    QFutureWatcher<model::Result<model::OperationResult>> m_fileJobWatcher;
+    std::optional<RecentConnection> m_connection; // how the open database was reached
     std::optional<model::Target> m_target;
     std::optional<model::CensusResult> m_census;
     QString m_databaseName;

@@ -1,7 +1,11 @@
 #include "ui/main/RecentConnection.h"
 
+#include "model/Target.h"
+
 #include <QFileInfo>
 #include <QSettings>
+#include <QUrl>
+#include <QUrlQuery>
 
 namespace mk::ui {
 
@@ -10,6 +14,25 @@ const auto kGroup = QStringLiteral("recentConnections");
 }
 
 QString RecentConnection::label() const
+{
+    switch (keySource) {
+    case KeySource::Automatic:
+        return where();
+    case KeySource::KeyFile:
+        return where() + QStringLiteral(" (key file %1)").arg(QFileInfo(keyFile).fileName());
+    case KeySource::Typed:
+        return where() + QStringLiteral(" (key typed in)");
+    }
+    return where();
+}
+
+bool RecentConnection::sameDatabase(const RecentConnection& other) const
+{
+    return kind == other.kind && path == other.path && host == other.host && port == other.port
+           && database == other.database && user == other.user;
+}
+
+QString RecentConnection::where() const
 {
     switch (kind) {
     case Kind::Sqlite:
@@ -30,6 +53,40 @@ QString RecentConnection::label() const
     }
     }
     return path;
+}
+
+RecentConnection RecentConnection::fromRequest(const model::OpenRequest& request)
+{
+    RecentConnection c;
+    if (!request.secretKeyFile.isEmpty()) {
+        c.keySource = KeySource::KeyFile;
+        c.keyFile = QFileInfo(request.secretKeyFile).absoluteFilePath();
+    }
+    const QUrl url(request.dbUrl);
+    const QString scheme = url.scheme().toLower();
+    if (request.dbUrl.isEmpty() && !request.configFile.isEmpty()) {
+        c.kind = Kind::Config;
+        c.path = QFileInfo(request.configFile).absoluteFilePath();
+    } else if (scheme == QLatin1String("postgres") || scheme == QLatin1String("postgresql")
+               || scheme == QLatin1String("mysql")) {
+        c.kind = scheme == QLatin1String("mysql") ? Kind::Mysql : Kind::Postgres;
+        c.host = url.host();
+        c.port = url.port(0);
+        c.database = url.path().mid(1);
+        c.user = url.userName(); // the password is never kept
+        const QUrlQuery query(url);
+        c.tlsMode = query.queryItemValue(QStringLiteral("sslmode"));
+        c.caFile = query.queryItemValue(QStringLiteral("sslrootcert"));
+    } else {
+        c.kind = Kind::Sqlite;
+        QString path = request.dbUrl;
+        if (path.startsWith(QLatin1String("sqlite:")))
+            path = path.mid(7);
+        if (path.startsWith(QLatin1String("file:")))
+            path = QUrl(path).toLocalFile();
+        c.path = QFileInfo(path).absoluteFilePath();
+    }
+    return c;
 }
 
 QList<RecentConnection> RecentConnection::load(QSettings& settings)
@@ -79,7 +136,7 @@ void RecentConnection::save(QSettings& settings, const QList<RecentConnection>& 
 void RecentConnection::remember(QSettings& settings, const RecentConnection& entry)
 {
     QList<RecentConnection> list = load(settings);
-    list.removeAll(entry);
+    list.removeIf([&entry](const RecentConnection& c) { return c.sameDatabase(entry); });
     list.prepend(entry);
     while (list.size() > kMax)
         list.removeLast();

@@ -5,6 +5,10 @@
 
 class QSettings;
 
+namespace mk::model {
+struct OpenRequest;
+}
+
 namespace mk::ui {
 
 // One entry of the recent-connections list. Never holds a password or a secret key: only where
@@ -36,12 +40,19 @@ struct RecentConnection
     KeySource keySource = KeySource::Automatic;
     QString keyFile;
 
+    // Where the database is, and where the key comes from when not automatic.
     QString label() const;
+    QString where() const;
+    // Same database (kind, file or server, user), whatever the key source.
+    bool sameDatabase(const RecentConnection& other) const;
     bool operator==(const RecentConnection&) const = default;
+
+    // What a command line (--db / --config / --secret-key-file) opened; never a password.
+    static RecentConnection fromRequest(const model::OpenRequest& request);
 
     static QList<RecentConnection> load(QSettings& settings);
     static void save(QSettings& settings, const QList<RecentConnection>& list);
-    // Puts `entry` first, drops duplicates, keeps kMax entries.
+    // Puts `entry` first, drops other entries of the same database, keeps kMax entries.
     static void remember(QSettings& settings, const RecentConnection& entry);
     static constexpr int kMax = 8;
 };

@@ -20,8 +20,8 @@ DataKeysPane::DataKeysPane(QWidget* parent)
     , m_model(new model::DataKeysTableModel(this))
     , m_view(new QTableView(this))
     , m_summary(new QLabel(this))
-    , m_showValuesButton(new QPushButton(tr("&Show values"), this))
-    , m_rotateButton(new QPushButton(tr("R&otate…"), this))
+    , m_showValuesButton(new QPushButton(tr("Sho&w values"), this))
+    , m_rotateButton(new QPushButton(tr("Ro&tate…"), this))
     , m_reEncryptDataKeysButton(new QPushButton(tr("Re-encrypt &data keys…"), this))
 {
     setObjectName(QStringLiteral("dataKeysPane"));
@@ -101,6 +101,12 @@ void DataKeysPane::setMissingKeys(const QList<QPair<QString, qint64>>& missing)
     updateSummary();
 }
 
+void DataKeysPane::setKeyHealth(const QHash<QString, QString>& health)
+{
+    m_model->setKeyHealth(health);
+    updateSummary();
+}
+
 void DataKeysPane::updateSummary()
 {
     const int keys = m_model->rowCount() - m_model->missingCount();
@@ -113,6 +119,10 @@ void DataKeysPane::updateSummary()
     const int unused = m_model->unusedCount();
     if (unused > 0)
         parts.append(unused == 1 ? tr("1 unused (amber)") : tr("%1 unused (amber)").arg(unused));
+    const int suspect = m_model->suspectCount();
+    if (suspect > 0)
+        parts.append(suspect == 1 ? tr("1 whose values do not decrypt (red)")
+                                  : tr("%1 whose values do not decrypt (red)").arg(suspect));
     const int missing = m_model->missingCount();
     if (missing > 0)
         parts.append(missing == 1 ? tr("1 id referenced but missing (red)")

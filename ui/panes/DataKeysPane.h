@@ -2,6 +2,7 @@
 
 #include "model/ops/CensusJob.h"
 
+#include <QHash>
 #include <QList>
 #include <QPair>
 #include <QWidget>
@@ -29,6 +30,8 @@ public:
     void clear();
     void setCensus(const model::CensusResult& census);
     void setMissingKeys(const QList<QPair<QString, qint64>>& missing);
+    // Data key id -> the preflight's health ("suspect" keys are shown in red, not green).
+    void setKeyHealth(const QHash<QString, QString>& health);
 
     model::DataKeysTableModel* model() const { return m_model; }
     QTableView* view() const { return m_view; }

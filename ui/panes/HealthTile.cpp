@@ -22,6 +22,7 @@ HealthTile::HealthTile(const QString& caption, QWidget* parent)
     m_value->setFont(valueFont);
     m_value->setObjectName(QStringLiteral("tileValueLabel"));
     m_caption->setObjectName(QStringLiteral("tileCaptionLabel"));
+    m_caption->setWordWrap(true); // narrow windows: two lines rather than a clipped caption
     m_note->setObjectName(QStringLiteral("tileNoteLabel"));
     m_note->setForegroundRole(QPalette::PlaceholderText);
     m_note->setWordWrap(true);

@@ -60,7 +60,7 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
     , m_countLabel(new QLabel(this))
     , m_revealButton(new QPushButton(tr("&Reveal…"), this))
     , m_reEncryptButton(new QPushButton(tr("Re-&encrypt…"), this))
-    , m_verifyStartButton(new QPushButton(tr("&Verify all"), this))
+    , m_verifyStartButton(new QPushButton(tr("Verify &all"), this))
     , m_verifyCancelButton(new QPushButton(tr("Cancel"), this))
     , m_verifyProgress(new QProgressBar(this))
     , m_verifyLabel(new QLabel(this))
@@ -68,7 +68,7 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
     , m_revealLabel(new QLabel(m_revealPanel))
     , m_revealedEdit(new QPlainTextEdit(m_revealPanel))
     , m_copyRevealButton(new QPushButton(tr("&Copy"), m_revealPanel))
-    , m_hideRevealButton(new QPushButton(tr("&Hide"), m_revealPanel))
+    , m_hideRevealButton(new QPushButton(tr("H&ide"), m_revealPanel))
 {
     setObjectName(QStringLiteral("secretsPane"));
     setAccessibleName(tr("Secrets"));
@@ -90,7 +90,9 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
     header->setObjectName(QStringLiteral("secretsHeader"));
     header->setSectionsMovable(true);
     header->setSortIndicator(-1, Qt::AscendingOrder);
-    setUpReadOnlyTable(m_view, {280, 160, 160, 180, 130, 170, 150}, kHeaderKey);
+    // Widths that keep Status on screen in a 1024 px wide window (long texts are elided; the
+    // tooltip and a wider column show them whole).
+    setUpReadOnlyTable(m_view, {250, 110, 150, 170, 120, 130, 150}, kHeaderKey);
     m_view->setSortingEnabled(true);
 
     m_countLabel->setObjectName(QStringLiteral("countLabel"));
@@ -168,6 +170,9 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
     m_filterTimer.setInterval(250);
     m_revealTimer.setSingleShot(true);
     m_revealTimer.setInterval(kDefaultRevealTimeoutMs);
+    m_revealTimer.setTimerType(Qt::PreciseTimer);
+    m_revealTick.setInterval(250);
+    connect(&m_revealTick, &QTimer::timeout, this, &SecretsPane::updateRevealCountdown);
 
     connect(&m_filterTimer, &QTimer::timeout, this, &SecretsPane::applyFilters);
     connect(m_searchEdit, &QLineEdit::textChanged, this, [this] { m_filterTimer.start(); });
@@ -506,10 +511,6 @@ void SecretsPane::onRevealFinished()
         m_revealTimer.start();
         return;
     }
-    m_revealLabel->setText(tr("Plaintext of %1 — hides in %2 s (a copy on the clipboard is removed "
-                              "then)")
-                               .arg(m_revealPlace)
-                               .arg(m_revealTimer.interval() / 1000));
     // The future no longer holds the value: the pane's member is its only reference, which
     // wipeRevealed() overwrites in place.
     m_revealedValue = std::move(*result);
@@ -521,6 +522,8 @@ void SecretsPane::onRevealFinished()
     m_copyRevealButton->show();
     m_revealPanel->show();
     m_revealTimer.start();
+    m_revealTick.start();
+    updateRevealCountdown();
     entry.outcome = QStringLiteral("shown");
     emit activity(entry);
     emit revealShown();
@@ -534,9 +537,24 @@ void SecretsPane::copyRevealed()
     m_copyRevealButton->setText(tr("Copied"));
 }
 
+void SecretsPane::updateRevealCountdown()
+{
+    if (!m_revealTimer.isActive() || m_revealedEdit->isHidden()) {
+        m_revealTick.stop();
+        return;
+    }
+    // Whole seconds left, rounded up: "hides in 30 s" right after revealing, never "0 s".
+    const int seconds = qBound(1, (m_revealTimer.remainingTime() + 999) / 1000, m_revealTimer.interval() / 1000);
+    m_revealLabel->setText(tr("Plaintext of %1 — hides in %2 s (a copy on the clipboard is removed "
+                              "then)")
+                               .arg(m_revealPlace)
+                               .arg(seconds));
+}
+
 void SecretsPane::hideRevealed()
 {
     m_revealTimer.stop();
+    m_revealTick.stop();
     const bool wasShown = !m_revealPanel->isHidden();
     wipeRevealed();
     m_revealPanel->hide();

@@ -72,6 +72,7 @@ signals:
     void reEncryptRequested();
 
 private:
+    void updateRevealCountdown();
     void applyFilters();
     void updateCountLabel();
     void updateActions();
@@ -103,6 +104,7 @@ private:
     QPushButton* m_hideRevealButton;
     QTimer m_filterTimer;
     QTimer m_revealTimer;
+    QTimer m_revealTick; // updates the "hides in N s" countdown
 
     std::optional<model::Target> m_target;
     QString m_databaseName;

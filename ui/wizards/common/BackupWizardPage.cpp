@@ -23,8 +23,8 @@ BackupWizardPage::BackupWizardPage(OperationWizard* wizard)
     : QWizardPage(wizard)
     , m_wizard(wizard)
     , m_path(new QLineEdit(this))
-    , m_browse(new QPushButton(tr("&Browse…"), this))
-    , m_start(new QPushButton(tr("&Back up now"), this))
+    , m_browse(new QPushButton(tr("Bro&wse…"), this))
+    , m_start(new QPushButton(tr("Back &up now"), this))
     , m_progress(new QProgressBar(this))
     , m_status(makeWrappedLabel(this, "backupStatusLabel"))
     , m_skip(new QCheckBox(this))
@@ -118,7 +118,7 @@ QString BackupWizardPage::defaultPath() const
 
 void BackupWizardPage::initializePage()
 {
-    setSubTitle(tr("Rule 7: back up first. %1 writes to %2.").arg(m_wizard->actionName(), m_wizard->databaseName()));
+    setSubTitle(tr("Back up first: %1 writes to %2.").arg(m_wizard->actionName(), m_wizard->databaseName()));
     if (m_path->text().isEmpty())
         m_path->setText(defaultPath());
 }

@@ -43,7 +43,10 @@ void ConfirmWizardPage::initializePage()
 {
     const bool dryRun = m_wizard->isDryRun();
     setSubTitle(dryRun ? tr("A dry run: nothing will be written.")
-                       : tr("Last chance to go back. After Start the operation commits batch by batch."));
+                       : m_wizard->commitsInOneTransaction()
+                           ? tr("Last chance to go back. After Start the operation commits everything in "
+                                "one transaction.")
+                           : tr("Last chance to go back. After Start the operation commits batch by batch."));
     setButtonText(QWizard::CommitButton,
                   dryRun ? tr("&Start dry run") : tr("&Start"));
 

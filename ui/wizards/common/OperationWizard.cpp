@@ -137,7 +137,24 @@ bool OperationWizard::canRetry() const
         return !m_error.isEmpty();
     if (m_result->dryRun)
         return false;
-    return m_result->canceled || m_result->failed > 0 || m_result->conflicts > 0;
+    return m_result->canceled || m_result->conflicts > 0 || retryableFailures(*m_result) > 0;
+}
+
+qint64 OperationWizard::retryableFailures(const model::OperationResult& result)
+{
+    qint64 n = 0;
+    for (const model::ValueFailure& failure : result.failures)
+        n += isRetryable(failure.reason) ? 1 : 0;
+    return n;
+}
+
+bool OperationWizard::isRetryable(model::FailureReason reason)
+{
+    // A row a live server changed meanwhile, a provider that was not reachable, a failed write-back
+    // check: running again can succeed. A missing data key, a damaged payload or a value under
+    // another key fail the same way every time.
+    return reason == model::FailureReason::Conflict || reason == model::FailureReason::ProviderUnavailable
+           || reason == model::FailureReason::Other;
 }
 
 void OperationWizard::retryFailedRows()

@@ -71,6 +71,12 @@ public:
     virtual model::Target targetAfterRun() const { return m_target; }
     // Whether "Retry failed rows" makes sense for the last result.
     virtual bool canRetry() const;
+    // Failures that a second run can fix (conflicts, an unreachable provider), as opposed to values
+    // that need Repair.
+    static qint64 retryableFailures(const model::OperationResult& result);
+    static bool isRetryable(model::FailureReason reason);
+    // The run commits everything at once (otherwise batch by batch).
+    virtual bool commitsInOneTransaction() const { return false; }
     // The options the preflight's counts depend on (rollback: the format), to tell when they changed.
     virtual QString preflightSettings() const { return {}; }
     QString preflightSettingsUsed() const { return m_preflightSettings; }

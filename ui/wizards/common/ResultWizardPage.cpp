@@ -3,6 +3,7 @@
 #include "model/ops/FailureReason.h"
 #include "model/ops/JsonReport.h"
 #include "ui/common/MessageBanner.h"
+#include "ui/common/Plural.h"
 #include "ui/wizards/common/FileChooser.h"
 #include "ui/wizards/common/OperationWizard.h"
 #include "ui/wizards/common/WizardWidgets.h"
@@ -47,6 +48,7 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     , m_exportCsv(new QPushButton(tr("Export &CSV…"), this))
     , m_exportJson(new QPushButton(tr("Export &JSON…"), this))
     , m_retry(new QPushButton(tr("Re&try failed rows"), this))
+    , m_repairHint(makeWrappedLabel(this, "repairHintLabel"))
     , m_countdown(makeWrappedLabel(this, "countdownLabel"))
     , m_reEncrypt(new QPushButton(tr("Re-encrypt &secrets…"), this))
     , m_configLabel(makeWrappedLabel(this, "configChangeLabel"))
@@ -78,6 +80,8 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     m_copyConfig->setObjectName(QStringLiteral("copyConfigButton"));
     m_copyConfig->setAccessibleName(tr("Copy the configuration change"));
     m_steps->setTextFormat(Qt::RichText);
+    m_repairHint->setTextFormat(Qt::RichText);
+    m_repairHint->hide();
     m_countdownTimer.setInterval(1000);
 
     auto* buttons = new QHBoxLayout;
@@ -103,6 +107,7 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     layout->addWidget(m_failures, 1);
     m_spacerIndex = layout->count();
     layout->addStretch(0);
+    layout->addWidget(m_repairHint);
     layout->addLayout(buttons);
 
     connect(m_exportCsv, &QPushButton::clicked, this, [this] { exportFailures(false); });
@@ -163,9 +168,14 @@ void ResultWizardPage::showResult(const model::OperationResult& r)
     else if (r.refused)
         m_banner->showMessage(tr("Partly refused: %1").arg(r.refusal), MessageBanner::Type::Warning);
     else if (r.failed > 0)
-        m_banner->showMessage(tr("Finished with %1 failures: the rows listed below were left as they "
+        m_banner->showMessage(tr("Finished with %1: the rows listed below were left as they "
                                  "were; everything else is done.")
-                                  .arg(number(r.failed)),
+                                  .arg(countOf(r.failed, tr("failure"), tr("failures"))),
+                              MessageBanner::Type::Warning);
+    else if (r.verifyFailed > 0)
+        m_banner->showMessage(tr("Every value was rewritten, but %1 do not decrypt with the new key: "
+                                 "see below.")
+                                  .arg(countOf(r.verifyFailed, tr("value"), tr("values"))),
                               MessageBanner::Type::Warning);
     else
         m_banner->showMessage(r.dryRun ? tr("Dry run finished without failures.")
@@ -174,10 +184,10 @@ void ResultWizardPage::showResult(const model::OperationResult& r)
 
     QStringList counts;
     if (r.operation == model::operationName(model::OperationKind::Rotate)) {
-        counts << tr("<b>%1</b> data keys %2").arg(number(r.dataKeysDeactivated),
+        counts << tr("<b>%1</b> %2").arg(countOf(r.dataKeysDeactivated, tr("data key"), tr("data keys")),
                                                    r.dryRun ? tr("would be deactivated") : tr("deactivated"));
     } else {
-        counts << tr("<b>%1</b> values processed").arg(number(r.processed))
+        counts << tr("<b>%1</b> processed").arg(countOf(r.processed, tr("value"), tr("values")))
                << tr("<b>%1</b> %2").arg(number(r.changed), changed)
                << tr("<b>%1</b> skipped").arg(number(r.skipped))
                << tr("<b>%1</b> failed").arg(number(r.failed));
@@ -188,12 +198,12 @@ void ResultWizardPage::showResult(const model::OperationResult& r)
         if (!r.dataKeysCreated.isEmpty())
             counts << tr("data key created: %1").arg(r.dataKeysCreated.join(QStringLiteral(", ")));
         if (r.dataKeysRewrapped > 0)
-            counts << tr("%1 data keys re-wrapped").arg(number(r.dataKeysRewrapped));
+            counts << tr("%1 re-wrapped").arg(countOf(r.dataKeysRewrapped, tr("data key"), tr("data keys")));
         if (r.operation == model::operationName(model::OperationKind::Rollback))
-            counts << tr("%1 data keys deleted").arg(number(r.dataKeysDeleted));
+            counts << tr("%1 deleted").arg(countOf(r.dataKeysDeleted, tr("data key"), tr("data keys")));
         if (r.verifyChecked >= 0)
-            counts << tr("verified with the new key: %1 values, %2 failed")
-                          .arg(number(r.verifyChecked), number(r.verifyFailed));
+            counts << tr("verified with the new key: %1, %2 failed")
+                          .arg(countOf(r.verifyChecked, tr("value"), tr("values")), number(r.verifyFailed));
     }
     m_counts->setText(counts.join(QStringLiteral(" · ")));
 
@@ -256,7 +266,16 @@ void ResultWizardPage::updateButtons()
     const bool hasFailures = result && !result->failures.isEmpty();
     m_exportCsv->setEnabled(hasFailures);
     m_exportJson->setEnabled(result.has_value());
-    m_retry->setEnabled(m_wizard->canRetry());
+    const bool canRetry = m_wizard->canRetry();
+    m_retry->setEnabled(canRetry);
+    m_retry->setVisible(canRetry);
+    const qint64 needRepair = result ? result->failures.size() - OperationWizard::retryableFailures(*result) : 0;
+    m_repairHint->setVisible(needRepair > 0);
+    if (needRepair > 0)
+        m_repairHint->setText(tr("%1 cannot be fixed by running again (a missing data key, a damaged "
+                                 "payload, a value under another key): use Repair (Operations ▸ "
+                                 "Repair…) or the command-line <tt>repair</tt> command.")
+                                  .arg(countOf(needRepair, tr("failed value"), tr("failed values"))));
 }
 
 qint64 ResultWizardPage::secondsUntilOldKeysExpire() const

@@ -51,6 +51,7 @@ private:
     QPushButton* m_exportCsv;
     QPushButton* m_exportJson;
     QPushButton* m_retry;
+    QLabel* m_repairHint;
     QLabel* m_countdown;
     QPushButton* m_reEncrypt;
     QLabel* m_configLabel;

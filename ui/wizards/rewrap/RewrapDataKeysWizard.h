@@ -37,6 +37,7 @@ public:
     QString actionName() const override;
     bool isDestructive() const override;
     bool canRetry() const override;
+    bool commitsInOneTransaction() const override { return mode() == Mode::ChangeSecretKey; }
     model::Target targetAfterRun() const override;
     WizardJob<model::Result<model::Preflight>> preflightJob() const override;
     WizardJob<model::Result<model::OperationResult>> runJob() const override;

@@ -26,10 +26,12 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QTextDocumentFragment>
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace mk::ui {
@@ -78,6 +80,7 @@ RewrapOptionsWizardPage::RewrapOptionsWizardPage(OperationWizard* wizard)
     , m_save(new QPushButton(tr("&Save to file…"), m_keyBox))
     , m_saved(makeWrappedLabel(m_keyBox, "savedKeyLabel"))
     , m_stored(new QCheckBox(m_keyBox))
+    , m_showKey(new QCheckBox(m_keyBox))
     , m_healthPanel(new QWidget(m_providerBox))
     , m_healthIcon(new QLabel(m_healthPanel))
     , m_healthText(makeWrappedLabel(m_healthPanel, "providerHealthLabel"))
@@ -189,9 +192,12 @@ RewrapOptionsWizardPage::RewrapOptionsWizardPage(OperationWizard* wizard)
     m_stored->setObjectName(QStringLiteral("keyStoredCheckBox"));
     m_stored->setText(tr("I have stored the new key safely elsewhere (password manager, vault)"));
 
-    auto* newLabel = new QLabel(tr("&New key:"), m_keyBox);
+    auto* newLabel = new QLabel(tr("Ne&w key:"), m_keyBox);
     newLabel->setObjectName(QStringLiteral("newKeyLabel"));
     newLabel->setBuddy(m_newKey);
+    m_showKey->setObjectName(QStringLiteral("showKeyCheckBox"));
+    m_showKey->setText(tr("S&how key"));
+    m_showKey->setAccessibleName(tr("Show the typed key"));
     auto* repeatLabel = new QLabel(tr("&Repeat:"), m_keyBox);
     repeatLabel->setObjectName(QStringLiteral("repeatKeyLabel"));
     repeatLabel->setBuddy(m_repeatKey);
@@ -201,6 +207,7 @@ RewrapOptionsWizardPage::RewrapOptionsWizardPage(OperationWizard* wizard)
     grid->addWidget(m_generate, 0, 2);
     grid->addWidget(repeatLabel, 1, 0);
     grid->addWidget(m_repeatKey, 1, 1);
+    grid->addWidget(m_showKey, 1, 2);
     grid->addWidget(m_generatedLabel, 2, 0);
     grid->addWidget(m_generated, 2, 1);
     grid->addWidget(m_copy, 2, 2);
@@ -224,6 +231,12 @@ RewrapOptionsWizardPage::RewrapOptionsWizardPage(OperationWizard* wizard)
     connect(m_newKey, &QLineEdit::textEdited, this, &RewrapOptionsWizardPage::hideGenerated);
     connect(m_stored, &QCheckBox::toggled, this, &RewrapOptionsWizardPage::completeChanged);
     connect(m_generate, &QPushButton::clicked, this, &RewrapOptionsWizardPage::generate);
+    for (QLineEdit* edit : {m_newKey, m_repeatKey})
+        connect(edit, &QLineEdit::textEdited, this, [this] { m_keyGenerated = false; });
+    connect(m_showKey, &QCheckBox::toggled, this, [this](bool show) {
+        for (QLineEdit* edit : {m_newKey, m_repeatKey})
+            edit->setEchoMode(show ? QLineEdit::Normal : QLineEdit::Password);
+    });
     connect(m_save, &QPushButton::clicked, this, &RewrapOptionsWizardPage::saveToFile);
     connect(m_copy, &QPushButton::clicked, this, [this] {
         QApplication::clipboard()->setText(m_generated->text());
@@ -290,6 +303,7 @@ bool RewrapOptionsWizardPage::validatePage()
 
 void RewrapOptionsWizardPage::hideGenerated()
 {
+    m_showKey->setChecked(false);
     m_generated->clear();
     m_generated->hide();
     m_generatedLabel->hide();
@@ -308,21 +322,46 @@ QByteArray RewrapOptionsWizardPage::newSecretKey() const
 
 int RewrapOptionsWizardPage::strengthBits(const QString& key)
 {
-    bool lower = false, upper = false, digit = false, other = false;
-    for (const QChar c : key) {
-        if (c.isLower())
-            lower = true;
-        else if (c.isUpper())
-            upper = true;
-        else if (c.isDigit())
-            digit = true;
-        else
-            other = true;
+    // A conservative estimate in the spirit of zxcvbn, without its word lists: the key is cut into
+    // runs of letters, digits and other characters, and an attacker is assumed to know the
+    // pattern. Every up to 8 letters may be a dictionary word (~2^16 words, +1 bit for the case of
+    // its first letter), so "Correct-Horse-Battery-9" counts its words, not its characters; a
+    // separator used again costs almost nothing; a character repeated costs nothing.
+    constexpr double kWordBits = 17.0;
+    double bits = 0;
+    QString separators;
+    qsizetype i = 0;
+    while (i < key.size()) {
+        const QChar first = key.at(i);
+        const int kind = first.isLetter() ? 0 : first.isDigit() ? 1 : 2;
+        qsizetype end = i + 1;
+        while (end < key.size()) {
+            const QChar c = key.at(end);
+            if ((c.isLetter() ? 0 : c.isDigit() ? 1 : 2) != kind)
+                break;
+            ++end;
+        }
+        const QString run = key.mid(i, end - i);
+        QSet<QChar> distinct(run.cbegin(), run.cend());
+        if (kind == 0) {
+            bool lower = false, upper = false;
+            for (const QChar c : run)
+                (c.isUpper() ? upper : lower) = true;
+            const double perChar = std::log2(double((lower ? 26 : 0) + (upper ? 26 : 0)));
+            const double asCharacters = double(distinct.size()) * perChar;
+            const double asWords = kWordBits * double((run.size() + 7) / 8);
+            bits += std::min(asCharacters, asWords);
+        } else if (kind == 1) {
+            bits += double(distinct.size()) * std::log2(10.0);
+        } else if (run.size() == 1 && separators.contains(run)) {
+            bits += 1; // the same separator again
+        } else {
+            separators += run;
+            bits += double(distinct.size()) * std::log2(33.0);
+        }
+        i = end;
     }
-    const int pool = (lower ? 26 : 0) + (upper ? 26 : 0) + (digit ? 10 : 0) + (other ? 33 : 0);
-    if (pool == 0)
-        return 0;
-    return int(std::floor(double(key.size()) * std::log2(double(pool))));
+    return int(std::floor(bits));
 }
 
 QString RewrapOptionsWizardPage::generateKey()
@@ -358,19 +397,19 @@ QString RewrapOptionsWizardPage::keyProblem() const
 void RewrapOptionsWizardPage::updateKeyState()
 {
     const QString key = m_newKey->text();
-    const int bits = strengthBits(key);
+    const int bits = m_keyGenerated ? int(std::floor(kGeneratedKeyLength * std::log2(62.0))) : strengthBits(key);
     m_strength->setValue(qMin(bits, 128));
     QString strength;
     if (key.isEmpty())
         strength = tr("Strength: –");
     else if (bits < 64)
-        strength = tr("Strength: weak (%1 bits)").arg(bits);
+        strength = tr("Strength: weak (about %1 bits)").arg(bits);
     else if (bits < 96)
-        strength = tr("Strength: fair (%1 bits)").arg(bits);
+        strength = tr("Strength: fair (about %1 bits)").arg(bits);
     else if (bits < 128)
-        strength = tr("Strength: strong (%1 bits)").arg(bits);
+        strength = tr("Strength: strong (about %1 bits)").arg(bits);
     else
-        strength = tr("Strength: very strong (%1 bits)").arg(bits);
+        strength = tr("Strength: very strong (about %1 bits)").arg(bits);
     m_strengthLabel->setText(strength);
     const QString problem = keyProblem();
     m_problem->setText(problem);
@@ -408,6 +447,7 @@ void RewrapOptionsWizardPage::clearCopiedKey()
 void RewrapOptionsWizardPage::generate()
 {
     const QString key = generateKey();
+    m_keyGenerated = true; // its strength is known exactly
     m_newKey->setText(key);
     m_repeatKey->setText(key);
     m_generated->setText(key);

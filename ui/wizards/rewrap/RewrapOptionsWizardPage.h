@@ -49,6 +49,7 @@ public:
     QByteArray newSecretKey() const;   // UTF-8 bytes of the typed/generated key
     QString savedKeyFile() const { return m_savedFile; }
     QString keyProblem() const;        // empty when the key is acceptable
+    // A conservative estimate of the key's strength in bits (words count as words, not letters).
     static int strengthBits(const QString& key);
     static QString generateKey();
 
@@ -95,6 +96,8 @@ private:
     QPushButton* m_save;
     QLabel* m_saved;
     QCheckBox* m_stored;
+    QCheckBox* m_showKey;
+    bool m_keyGenerated = false; // the new key is the generated one (not typed since) // shows what was typed (off by default; never for the generated key's copy)
     QString m_savedFile;
     QByteArray m_savedKeyDigest;
     QTimer m_clipboardTimer;

@@ -22,6 +22,7 @@ public:
     QString introText() const override;
     QString actionName() const override;
     bool canRetry() const override;
+    bool commitsInOneTransaction() const override { return true; }
     WizardJob<model::Result<model::Preflight>> preflightJob() const override;
     WizardJob<model::Result<model::OperationResult>> runJob() const override;
 

@@ -1,0 +1,563 @@
+// The console as a new administrator finds it (issue 15): a wrong key noticed on opening, banners
+// that keep their colour, mnemonics that do not clash, Tab that leaves the tables, the reveal
+// countdown, Open Recent, and the Help menu (user guide, shortcuts, About).
+#include "model/items/DataKeysTableModel.h"
+#include "model/items/SecretsTableModel.h"
+#include "tests/gui/GuiTestSupport.h"
+#include "tests/gui/WizardTestSupport.h"
+#include "tests/support/TestData.h"
+#include "ui/common/FakePrompter.h"
+#include "ui/common/MessageBanner.h"
+#include "ui/main/ConnectionDialog.h"
+#include "ui/main/MainWindow.h"
+#include "ui/main/RecentConnection.h"
+#include "ui/main/ShortcutsDialog.h"
+#include "ui/main/UserGuideDialog.h"
+#include "ui/panes/DataKeysPane.h"
+#include "ui/panes/OverviewPane.h"
+#include "ui/panes/SecretsPane.h"
+#include "ui/wizards/common/FakeFileChooser.h"
+#include "ui/wizards/rewrap/RewrapOptionsWizardPage.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QFile>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBrowser>
+
+#include <memory>
+
+using namespace mk;
+using model::DataKeysTableModel;
+
+class TestUsability : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void wrongKeyIsNoticedOnOpening();
+    void rightKeyRaisesNoKeyBanner();
+    void bannerColourDoesNotBuildUp();
+    void mnemonicsDoNotClashInTheWindowAndMenus();
+    void mnemonicsDoNotClashInTheConnectionDialog();
+    void mnemonicsDoNotClashInTheWizards();
+    void tabLeavesTheSecretsTable();
+    void revealCountsDown();
+    void openRecentRecordsTheCommandLineAndTellsEntriesApart();
+    void helpShowsGuideShortcutsAndAbout();
+    void keyStrengthCountsWords();
+    void smallWindowShowsStatusAndWholeCaptions();
+    void backupAndRestoreFromTheFileMenu();
+
+private:
+    // Opens a copy of a synthetic fixture as the command line would; waits for the census and the
+    // key check.
+    bool open(const QString& fixture, const QString& secretKeyFile = {});
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<ui::FakePrompter> m_prompter;
+    ui::FakeFileChooser m_files;
+    std::unique_ptr<ui::MainWindow> m_window;
+    QString m_path;
+};
+
+namespace {
+constexpr int kTimeout = 60'000;
+}
+
+void TestUsability::initTestCase()
+{
+    test::isolateApplication(QStringLiteral("test_gui_usability"));
+    QSettings().clear();
+}
+
+void TestUsability::init()
+{
+    test::failOnThreadingWarnings();
+    QSettings().clear();
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_prompter = std::make_unique<ui::FakePrompter>();
+    m_window = std::make_unique<ui::MainWindow>(
+        *m_prompter, model::ActivityLog(m_dir->filePath(QStringLiteral("activity.jsonl"))));
+    m_window->setFileChooser(&m_files);
+    m_window->resize(1280, 800);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestUsability::cleanup()
+{
+    m_window.reset();
+    m_prompter.reset();
+    m_dir.reset();
+}
+
+bool TestUsability::open(const QString& fixture, const QString& secretKeyFile)
+{
+    m_path = test::copyFixture(
+        test::syntheticFixturesDir() + QLatin1Char('/') + fixture, m_dir->path());
+    model::OpenRequest request;
+    request.dbUrl = m_path;
+    request.secretKeyFile = secretKeyFile;
+    request.environment = QProcessEnvironment();
+    const auto target = model::resolveTarget(request);
+    if (!target)
+        return false;
+    QSignalSpy census(m_window.get(), &ui::MainWindow::censusFinished);
+    QSignalSpy keyCheck(m_window.get(), &ui::MainWindow::keyCheckFinished);
+    m_window->openRemembered(*target, ui::RecentConnection::fromRequest(request));
+    if (census.isEmpty() && !census.wait(kTimeout))
+        return false;
+    if (keyCheck.isEmpty() && !keyCheck.wait(kTimeout))
+        return false;
+    return census.first().at(0).toBool() && keyCheck.first().at(0).toBool();
+}
+
+// custom-key.db with the public default key: 199 of its 200 values do not decrypt. The data keys
+// wrapped with AES-CFB "unwrap" under any key, so only the sampled values can tell.
+void TestUsability::wrongKeyIsNoticedOnOpening()
+{
+    QVERIFY(open(QStringLiteral("custom-key.db")));
+    auto* banner = m_window->findChild<ui::MessageBanner*>(QStringLiteral("keyBanner"));
+    QVERIFY(banner);
+    QVERIFY(banner->isVisible());
+    QCOMPARE(banner->type(), ui::MessageBanner::Type::Error);
+    QVERIFY2(banner->text().contains(QStringLiteral("secret key is probably wrong")),
+        qPrintable(banner->text()));
+    const model::KeyCheck check = *m_window->keyCheck();
+    QVERIFY(check.wrongKeySuspected);
+    QVERIFY(banner->text().contains(
+        QStringLiteral("%1 of %2 sampled values").arg(check.keyFailures).arg(check.sampled)));
+
+    // No data key is shown green.
+    DataKeysTableModel* keys = m_window->dataKeysPane()->model();
+    QVERIFY(keys->rowCount() > 0);
+    int suspect = 0;
+    for (int row = 0; row < keys->rowCount(); ++row) {
+        QVERIFY2(keys->kindAt(row) != DataKeysTableModel::Kind::Used, qPrintable(keys->idAt(row)));
+        if (keys->kindAt(row) == DataKeysTableModel::Kind::Suspect) {
+            ++suspect;
+            QCOMPARE(keys->data(keys->index(row, DataKeysTableModel::Unwrap)).toString(),
+                QStringLiteral("suspect"));
+        }
+    }
+    QVERIFY(suspect > 0);
+
+    // "Enter Another Key…" opens the connection dialog on this file, ready for a typed key.
+    auto* action = banner->findChild<QPushButton*>(QStringLiteral("messageActionButton"));
+    QVERIFY(action && action->isVisible());
+    QTest::mouseClick(action, Qt::LeftButton);
+    auto* dialog = m_window->findChild<ui::ConnectionDialog*>();
+    QVERIFY(dialog);
+    QVERIFY(QTest::qWaitForWindowExposed(dialog));
+    QCOMPARE(dialog->findChild<QLineEdit*>(QStringLiteral("sqlitePathEdit"))->text(), m_path);
+    auto* keyEdit = dialog->findChild<QLineEdit*>(QStringLiteral("secretKeyEdit"));
+    QVERIFY(keyEdit->isVisible());
+}
+
+void TestUsability::rightKeyRaisesNoKeyBanner()
+{
+    const QString keyFile = m_dir->filePath(QStringLiteral("key.txt"));
+    {
+        QFile file(keyFile);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("k3y-with#hash;and spaces");
+    }
+    QVERIFY(open(QStringLiteral("custom-key.db"), keyFile));
+    auto* banner = m_window->findChild<ui::MessageBanner*>(QStringLiteral("keyBanner"));
+    QVERIFY(banner->isHidden());
+    QVERIFY(!m_window->keyCheck()->wrongKeySuspected);
+    DataKeysTableModel* keys = m_window->dataKeysPane()->model();
+    for (int row = 0; row < keys->rowCount(); ++row)
+        QVERIFY(keys->kindAt(row) != DataKeysTableModel::Kind::Suspect);
+
+    // broken.db with its right (default) key: only the default-key warning; its sixth data key,
+    // wrapped with another secret key, is the one suspect.
+    QVERIFY(open(QStringLiteral("broken.db")));
+    QVERIFY(banner->isVisible());
+    QCOMPARE(banner->type(), ui::MessageBanner::Type::Warning);
+    QCOMPARE(keys->suspectCount(), 1);
+    const int row = keys->rowCount() > 0 ? [keys] {
+        for (int r = 0; r < keys->rowCount(); ++r) {
+            if (keys->kindAt(r) == DataKeysTableModel::Kind::Suspect)
+                return r;
+        }
+        return -1;
+    }() : -1;
+    QVERIFY(row >= 0);
+    QCOMPARE(keys->data(keys->index(row, DataKeysTableModel::Label)).toString(),
+        QStringLiteral("2025-04-20/root@secretKey.v1"));
+}
+
+// Showing a message again (Verify pressed again, a palette change) must not tint the tint.
+void TestUsability::bannerColourDoesNotBuildUp()
+{
+    QWidget host;
+    host.resize(600, 120);
+    auto* banner = new ui::MessageBanner(&host);
+    banner->setGeometry(0, 0, 600, 60);
+    host.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&host));
+    for (const auto type : {ui::MessageBanner::Type::Warning, ui::MessageBanner::Type::Error,
+             ui::MessageBanner::Type::Positive}) {
+        banner->showMessage(QStringLiteral("first"), type);
+        QCoreApplication::sendPostedEvents();
+        const QString sheet = banner->styleSheet();
+        const QRgb first = banner->grab().toImage().pixel(300, 30);
+        for (int i = 0; i < 5; ++i) {
+            banner->showMessage(QStringLiteral("again"), type);
+            QEvent change(QEvent::PaletteChange);
+            QCoreApplication::sendEvent(banner, &change);
+            QCoreApplication::sendPostedEvents();
+        }
+        QCOMPARE(banner->styleSheet(), sheet);
+        QCOMPARE(QColor(banner->grab().toImage().pixel(300, 30)).name(), QColor(first).name());
+    }
+}
+
+void TestUsability::mnemonicsDoNotClashInTheWindowAndMenus()
+{
+    QVERIFY(open(QStringLiteral("mixed-default-key.db")));
+    for (const auto pane : {ui::MainWindow::OverviewTab, ui::MainWindow::SecretsTab,
+             ui::MainWindow::DataKeysTab, ui::MainWindow::ActivityTab}) {
+        m_window->showPane(pane);
+        const QStringList clashes = test::mnemonicClashes(m_window.get());
+        QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QLatin1Char('\n'))));
+    }
+    const QList<QMenu*> menus
+        = m_window->menuBar()->findChildren<QMenu*>(Qt::FindDirectChildrenOnly);
+    QVERIFY(menus.size() >= 5);
+    for (QMenu* menu : menus) {
+        const QStringList clashes = test::menuMnemonicClashes(menu);
+        QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QLatin1Char('\n'))));
+    }
+    // Every operation has a keyboard shortcut, and no two actions share one.
+    QSet<QString> keys;
+    for (const QAction* action : m_window->findChildren<QAction*>(Qt::FindDirectChildrenOnly)) {
+        if (action->shortcut().isEmpty())
+            continue;
+        const QString key = action->shortcut().toString();
+        QVERIFY2(!keys.contains(key), qPrintable(key));
+        keys.insert(key);
+    }
+    for (const char* name : {"actionReEncrypt", "actionRollback", "actionReEncryptDataKeys",
+             "actionChangeSecretKey", "actionRotate"})
+        QVERIFY2(
+            !m_window->findChild<QAction*>(QString::fromLatin1(name))->shortcut().isEmpty(), name);
+}
+
+void TestUsability::mnemonicsDoNotClashInTheConnectionDialog()
+{
+    ui::ConnectionDialog* dialog = m_window->showConnectionDialog(ui::ConnectionDialog::SqlitePage);
+    QVERIFY(QTest::qWaitForWindowExposed(dialog));
+    auto* keySource = dialog->findChild<QComboBox*>(QStringLiteral("keySourceCombo"));
+    for (const auto page : {ui::ConnectionDialog::SqlitePage, ui::ConnectionDialog::PostgresPage,
+             ui::ConnectionDialog::MysqlPage, ui::ConnectionDialog::ConfigPage}) {
+        dialog->setPage(page);
+        for (int source = 0; source < keySource->count(); ++source) {
+            keySource->setCurrentIndex(source);
+            const QStringList clashes = test::mnemonicClashes(dialog);
+            QVERIFY2(clashes.isEmpty(),
+                qPrintable(QStringLiteral("page %1, key source %2:\n").arg(int(page)).arg(source)
+                    + clashes.join(QLatin1Char('\n'))));
+        }
+    }
+}
+
+// Every page of every wizard up to the confirmation (nothing is run).
+void TestUsability::mnemonicsDoNotClashInTheWizards()
+{
+    QVERIFY(open(QStringLiteral("mixed-default-key.db")));
+    const auto check = [](ui::OperationWizard* wizard, const char* where) {
+        const QStringList clashes = test::mnemonicClashes(wizard);
+        QVERIFY2(clashes.isEmpty(),
+            qPrintable(
+                QStringLiteral("%1 / %2:\n").arg(wizard->objectName(), QString::fromLatin1(where))
+                + clashes.join(QLatin1Char('\n'))));
+    };
+    for (const char* name : {"actionReEncrypt", "actionRollback", "actionReEncryptDataKeys",
+             "actionChangeSecretKey", "actionRotate"}) {
+        QVERIFY(test::triggerAction(m_window.get(), QString::fromLatin1(name)));
+        ui::OperationWizard* wizard = m_window->currentWizard();
+        QVERIFY(wizard);
+        QVERIFY(QTest::qWaitForWindowExposed(wizard));
+        check(wizard, "intro");
+        QSignalSpy preflight(wizard, &ui::OperationWizard::preflightFinished);
+        QVERIFY(test::clickForward(wizard));
+        QVERIFY2(!preflight.isEmpty() || preflight.wait(kTimeout), name);
+        check(wizard, "preflight");
+        QVERIFY(test::clickForward(wizard));
+        check(wizard, "options");
+        if (auto* generate = wizard->findChild<QPushButton*>(QStringLiteral("generateKeyButton"));
+            generate && generate->isVisible()) {
+            // The change of the secret key: the typed-key page, then a generated key.
+            auto* newKey = wizard->findChild<QLineEdit*>(QStringLiteral("newKeyEdit"));
+            QTest::keyClicks(newKey, QStringLiteral("Correct-Horse-Battery-9"));
+            check(wizard, "options, typed key");
+            // A typed key can be shown, and the estimate counts words, not letters.
+            QVERIFY2(wizard->findChild<QLabel*>(QStringLiteral("strengthLabel"))
+                         ->text()
+                         .contains(QStringLiteral("weak")),
+                qPrintable(wizard->findChild<QLabel*>(QStringLiteral("strengthLabel"))->text()));
+            QCOMPARE(newKey->echoMode(), QLineEdit::Password);
+            QVERIFY(test::clickChild(wizard, QStringLiteral("showKeyCheckBox")));
+            QCOMPARE(newKey->echoMode(), QLineEdit::Normal);
+            QCOMPARE(wizard->findChild<QLineEdit*>(QStringLiteral("repeatKeyEdit"))->echoMode(),
+                QLineEdit::Normal);
+            QVERIFY(test::clickChild(wizard, QStringLiteral("showKeyCheckBox")));
+            QCOMPARE(newKey->echoMode(), QLineEdit::Password);
+            QVERIFY(test::clickChild(wizard, QStringLiteral("generateKeyButton")));
+            check(wizard, "options, generated key");
+            QVERIFY(wizard->findChild<QLabel*>(QStringLiteral("strengthLabel"))
+                        ->text()
+                        .contains(QStringLiteral("very strong")));
+            QVERIFY(test::clickChild(wizard, QStringLiteral("keyStoredCheckBox")));
+        }
+        if (test::canGoForward(wizard)) {
+            QVERIFY(test::clickForward(wizard));
+            check(wizard, "backup");
+            QVERIFY(test::clickChild(wizard, QStringLiteral("skipBackupCheckBox")));
+            check(wizard, "backup, skipped");
+            QVERIFY(test::clickForward(wizard));
+            check(wizard, "confirm");
+        }
+        wizard->reject();
+        QTRY_VERIFY(!m_window->currentWizard());
+    }
+}
+
+void TestUsability::tabLeavesTheSecretsTable()
+{
+    QVERIFY(open(QStringLiteral("mixed-default-key.db")));
+    m_window->showPane(ui::MainWindow::SecretsTab);
+    auto* view = m_window->secretsPane()->findChild<QTableView*>();
+    QVERIFY(view);
+    QTRY_VERIFY(view->model()->rowCount() > 0);
+    view->setFocus(Qt::TabFocusReason);
+    QTRY_VERIFY(view->hasFocus());
+    view->setCurrentIndex(view->model()->index(0, 0));
+    QTest::keyClick(view, Qt::Key_Tab);
+    QTRY_VERIFY(!view->hasFocus());
+    QVERIFY(QApplication::focusWidget());
+    QVERIFY(QApplication::focusWidget() != view);
+}
+
+void TestUsability::revealCountsDown()
+{
+    QVERIFY(open(QStringLiteral("mixed-default-key.db")));
+    m_window->showPane(ui::MainWindow::SecretsTab);
+    ui::SecretsPane* pane = m_window->secretsPane();
+    pane->setRevealTimeout(10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(pane->view()->model()->rowCount() > 0, kTimeout);
+    test::clickIndex(pane->view(), pane->view()->model()->index(0, 0));
+    m_prompter->queueConfirm(true);
+    QSignalSpy shown(pane, &ui::SecretsPane::revealShown);
+    pane->revealCurrent();
+    QVERIFY(shown.wait(kTimeout));
+    auto* label = pane->findChild<QLabel*>(QStringLiteral("revealLabel"));
+    auto* panel = pane->findChild<QWidget*>(QStringLiteral("revealPanel"));
+    QVERIFY2(label->text().contains(QStringLiteral("hides in 10 s")), qPrintable(label->text()));
+    const QStringList clashes
+        = test::mnemonicClashes(m_window.get()); // the reveal panel's buttons too
+    QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QLatin1Char('\n'))));
+    // The number goes down while the value is shown (10 s leave ample room on a loaded machine).
+    QTRY_VERIFY_WITH_TIMEOUT(label->text().contains(QStringLiteral("hides in 9 s"))
+            || label->text().contains(QStringLiteral("hides in 8 s")) || panel->isHidden(),
+        9'000);
+    QVERIFY(!panel->isHidden());
+    pane->hideRevealed();
+    QVERIFY(panel->isHidden());
+}
+
+void TestUsability::openRecentRecordsTheCommandLineAndTellsEntriesApart()
+{
+    QVERIFY(open(QStringLiteral("mixed-default-key.db")));
+    const QList<ui::RecentConnection> recent = [] {
+        QSettings settings;
+        return ui::RecentConnection::load(settings);
+    }();
+    QCOMPARE(recent.size(), 1);
+    QCOMPARE(recent.first().path, m_path);
+    auto* first = m_window->findChild<QAction*>(QStringLiteral("actionRecent0"));
+    QVERIFY(first && first->isEnabled());
+    QVERIFY(first->text().contains(m_path));
+
+    // The same file again with a key file: one entry, labelled with where its key comes from.
+    const QString keyFile = m_dir->filePath(QStringLiteral("key.txt"));
+    {
+        QFile file(keyFile);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("SW2YcwTIb9zpOOhoPsMm");
+    }
+    model::OpenRequest request;
+    request.dbUrl = m_path;
+    request.secretKeyFile = keyFile;
+    request.environment = QProcessEnvironment();
+    const auto target = model::resolveTarget(request);
+    QVERIFY(target);
+    m_window->openRemembered(*target, ui::RecentConnection::fromRequest(request));
+    QSettings settings;
+    const QList<ui::RecentConnection> after = ui::RecentConnection::load(settings);
+    QCOMPARE(after.size(), 1);
+    QVERIFY2(after.first().label().contains(QStringLiteral("key file key.txt")),
+        qPrintable(after.first().label()));
+    QVERIFY(!m_window->findChild<QAction*>(QStringLiteral("actionRecent1")));
+}
+
+void TestUsability::helpShowsGuideShortcutsAndAbout()
+{
+    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionUserGuide")));
+    auto* guide = m_window->findChild<ui::UserGuideDialog*>();
+    QVERIFY(guide);
+    QVERIFY(QTest::qWaitForWindowExposed(guide));
+    const QString text = guide->browser()->toPlainText();
+    QVERIFY2(
+        text.contains(QStringLiteral("Why the operations are safe")), qPrintable(text.left(200)));
+    QVERIFY(text.contains(QStringLiteral("Round trip before commit")));
+    QVERIFY(
+        !text.contains(QStringLiteral("](docs/"))); // rendered, and no links into the source tree
+    QCOMPARE(m_window->findChild<QAction*>(QStringLiteral("actionUserGuide"))->shortcut(),
+        QKeySequence(QKeySequence::HelpContents));
+
+    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionShortcuts")));
+    auto* shortcuts = m_window->findChild<ui::ShortcutsDialog*>();
+    QVERIFY(shortcuts);
+    QTableWidget* table = shortcuts->table();
+    QStringList rows;
+    for (int row = 0; row < table->rowCount(); ++row)
+        rows << table->item(row, 0)->text() + QLatin1Char('=') + table->item(row, 1)->text();
+    const QString verifyKey
+        = QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V).toString(QKeySequence::NativeText);
+    QVERIFY2(rows.contains(verifyKey + QStringLiteral("=Verify All Values")),
+        qPrintable(rows.join(QLatin1Char('\n'))));
+    shortcuts->close();
+
+    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionAbout")));
+    auto* about = m_window->findChild<QMessageBox*>(QStringLiteral("aboutBox"));
+    QVERIFY(about);
+    QVERIFY(about->text().contains(QString::fromLatin1(qVersion())));
+    QVERIFY(about->text().contains(QStringLiteral("OpenSSL 3")));
+    QVERIFY(about->text().contains(QStringLiteral("License")));
+    about->close();
+}
+
+void TestUsability::keyStrengthCountsWords()
+{
+    using ui::RewrapOptionsWizardPage;
+    // Three dictionary words and a digit: far below the 151 bits a character count gives.
+    QVERIFY(RewrapOptionsWizardPage::strengthBits(QStringLiteral("Correct-Horse-Battery-9")) < 64);
+    QVERIFY(
+        RewrapOptionsWizardPage::strengthBits(QStringLiteral("correcthorsebatterystaple")) < 64);
+    QCOMPARE(RewrapOptionsWizardPage::strengthBits(QStringLiteral("aaaaaaaaaaaaaaaaaaaa")), 4);
+    // Random characters of every class still count as strong.
+    QVERIFY(RewrapOptionsWizardPage::strengthBits(QStringLiteral("xK9#mQ2$vL7!pR4@")) >= 64);
+    QVERIFY(RewrapOptionsWizardPage::strengthBits(QStringLiteral("xK9#mQ2$vL7!pR4@")) < 128);
+    QCOMPARE(RewrapOptionsWizardPage::strengthBits(QString()), 0);
+}
+
+// 1024x640: the Status column is on screen and no tile caption is cut off.
+void TestUsability::smallWindowShowsStatusAndWholeCaptions()
+{
+    m_window->resize(1024, 640);
+    QVERIFY(open(QStringLiteral("broken.db")));
+    QTRY_COMPARE(m_window->size(), QSize(1024, 640));
+    m_window->showPane(ui::MainWindow::SecretsTab);
+    QTableView* view = m_window->secretsPane()->view();
+    QHeaderView* header = view->horizontalHeader();
+    const int statusRight = header->sectionViewportPosition(model::SecretsTableModel::Status)
+        + header->sectionSize(model::SecretsTableModel::Status);
+    QVERIFY2(statusRight <= view->viewport()->width(),
+        qPrintable(QStringLiteral("%1 > %2").arg(statusRight).arg(view->viewport()->width())));
+
+    m_window->showPane(ui::MainWindow::OverviewTab);
+    const QList<QLabel*> captions
+        = m_window->overviewPane()->findChildren<QLabel*>(QStringLiteral("tileCaptionLabel"));
+    QVERIFY(captions.size() >= 6);
+    // The tiles grow when a caption wraps: wait for the layout to settle (posted LayoutRequests).
+    const auto clipped = [&captions] {
+        QStringList out;
+        for (QLabel* caption : captions) {
+            const int needed = caption->wordWrap()
+                ? caption->heightForWidth(caption->width())
+                : caption->fontMetrics().horizontalAdvance(caption->text());
+            const int has = caption->wordWrap() ? caption->height() : caption->width();
+            const int firstWord = caption->fontMetrics().horizontalAdvance(
+                caption->text().section(QLatin1Char(' '), 0, 0));
+            if (needed > has || firstWord > caption->width())
+                out << QStringLiteral("%1: needs %2, has %3").arg(caption->text()).arg(needed).arg(has);
+        }
+        return out;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(clipped().isEmpty(), 5'000);
+    QVERIFY2(clipped().isEmpty(), qPrintable(clipped().join(QLatin1Char('\n'))));
+}
+
+void TestUsability::backupAndRestoreFromTheFileMenu()
+{
+    QVERIFY(open(QStringLiteral("mixed-default-key.db")));
+    auto* banner = m_window->findChild<ui::MessageBanner*>(QStringLiteral("healthBanner"));
+    const QString backup = m_dir->filePath(QStringLiteral("backup.db"));
+    m_files.queueFile(backup);
+    QSignalSpy backedUp(m_window.get(), &ui::MainWindow::backupFinished);
+    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionBackup")));
+    QVERIFY(backedUp.wait(kTimeout));
+    QCOMPARE(backedUp.first().at(0).toBool(), true);
+    QVERIFY(QFileInfo::exists(backup));
+    QCOMPARE(QFile::permissions(backup)
+            & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
+        QFileDevice::Permissions());
+    QVERIFY(banner->text().contains(backup));
+    const qint64 size = QFileInfo(backup).size();
+
+    // Never over an existing file.
+    m_files.queueFile(backup);
+    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionBackup")));
+    QCOMPARE(backedUp.size(), 2);
+    QCOMPARE(backedUp.last().at(0).toBool(), false);
+    QVERIFY(banner->text().contains(QStringLiteral("exists already")));
+    QCOMPARE(QFileInfo(backup).size(), size);
+
+    // Restore: shows what it would do and asks; declined, nothing happens.
+    QSignalSpy restored(m_window.get(), &ui::MainWindow::restoreFinished);
+    m_prompter->queueFile(backup);
+    m_prompter->queueConfirm(false);
+    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionRestore")));
+    QVERIFY(restored.wait(kTimeout));
+    QCOMPARE(restored.first().at(0).toBool(), false);
+    QCOMPARE(m_prompter->questions().size(), 2); // the file, then the confirmation
+    QVERIFY2(m_prompter->questions().last().contains(QStringLiteral("rewrites 0 values")),
+        qPrintable(m_prompter->questions().last()));
+
+    // Accepted: runs, reloads the panes, and logs it.
+    m_prompter->queueFile(backup);
+    m_prompter->queueConfirm(true);
+    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionRestore")));
+    QVERIFY(restored.wait(kTimeout));
+    QCOMPARE(restored.last().at(0).toBool(), true);
+    QVERIFY(banner->text().contains(QStringLiteral("Restored 0 values")));
+    QFile log(m_dir->filePath(QStringLiteral("activity.jsonl")));
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const QByteArray bytes = log.readAll();
+    QVERIFY(bytes.contains("\"backup\""));
+    QVERIFY(bytes.contains("\"restore\""));
+}
+
+QTEST_MAIN(TestUsability)
+#include "TestUsability.moc"

@@ -4,6 +4,10 @@
 #   bash cmake/dev.sh gui     build, create the demo database, launch the GUI on it
 #   bash cmake/dev.sh test    build, start the test database servers, run the whole test suite
 #   bash cmake/dev.sh build   install packages and build only
+#   bash cmake/dev.sh package build the Debian packages into build/ (CPack), install them into a
+#                             throw-away root and run the CLI from there (ctest -L package), show
+#                             them with dpkg-deb, resolve their Depends and run lintian (CI runs it
+#                             after test, on the same build tree)
 #   bash cmake/dev.sh sanitize  build the asan-ubsan preset (build-asan) and run the unit, store,
 #                             ops/CLI, HSM, hygiene and fuzz-smoke tests under ASan/UBSan (CI
 #                             runs it after test)
@@ -26,7 +30,10 @@ packages=(
     libssl-dev openssl sqlite3
     xvfb xauth fonts-dejavu-core
     postgresql mariadb-server softhsm2 libp11-kit-dev
+    scdoc bash-completion
 )
+# Only for `package`: the Debian package checker.
+package_tools=(lintian)
 
 log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }
 
@@ -34,9 +41,9 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-install_packages() {
+install_packages() { # [extra packages...]
     local missing=()
-    for p in "${packages[@]}"; do
+    for p in "${packages[@]}" "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     if [ "${#missing[@]}" -gt 0 ]; then
@@ -77,8 +84,41 @@ run_tests() {
     log "running the test suite"
     local start=$SECONDS
     # shellcheck disable=SC2086
-    ctest --test-dir "$build" --output-on-failure -LE bench -j "$jobs" ${MK_CTEST_ARGS:-}
+    ctest --test-dir "$build" --output-on-failure -LE 'bench|package' -j "$jobs" ${MK_CTEST_ARGS:-}
     log "tests took $((SECONDS - start)) s"
+}
+
+# The Debian packages (cmake/MkPackaging.cmake, README "Install the package"), from the build tree
+# as it is. The package tests build them with CPack (package_build) and unpack them into a
+# throw-away root to run the installed CLI (test_package_install); then dpkg-deb shows them, apt
+# resolves their Depends against the archive (simulated), and lintian checks them: errors and
+# warnings fail, except the warnings accepted, with reasons, in resources/debian/lintian-accepted.
+run_package() {
+    local start=$SECONDS
+    ctest --test-dir "$build" --output-on-failure -L package
+    local version arch
+    version="$(sed -n 's/^set(CPACK_PACKAGE_VERSION "\(.*\)")$/\1/p' "$build/CPackConfig.cmake")"
+    arch="$(dpkg --print-architecture)"
+    local debs=("$build/mosaicoo-keys-cli_${version}_${arch}.deb" "$build/mosaicoo-keys_${version}_${arch}.deb")
+    local deb
+    for deb in "${debs[@]}"; do
+        log "dpkg-deb --info $(basename "$deb")"
+        dpkg-deb --info "$deb"
+        log "dpkg-deb --contents $(basename "$deb")"
+        dpkg-deb --contents "$deb"
+    done
+    log "apt-get install --simulate: every Depends is in the archive"
+    [ -n "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e '^lock$' -e '^partial$')" ] || as_root apt-get update -qq
+    apt-get install --simulate --reinstall --no-install-recommends "${debs[@]}" | grep -E '^(Inst|Conf) mosaicoo-keys' || {
+        apt-get install --simulate --reinstall --no-install-recommends "${debs[@]}" >&2
+        log "apt cannot install the packages"
+        exit 1
+    }
+    log "lintian $(lintian --version | awk '{print $2}') (accepted warnings: resources/debian/lintian-accepted)"
+    lintian --fail-on error,warning --suppress-tags-from-file "$root/resources/debian/lintian-accepted" \
+        "${debs[@]}"
+    log "lintian: no error, no warning beyond the accepted ones"
+    log "packages built and checked in $((SECONDS - start)) s: ${debs[*]#"$root"/}"
 }
 
 # ASan/UBSan run (CMakePresets.json `asan-ubsan`, suppressions in tests/sanitizers/) of every test
@@ -121,6 +161,7 @@ case "${1:-}" in
     gui)   install_packages; configure_and_build; run_gui ;;
     test)  install_packages; configure_and_build; run_tests ;;
     build) install_packages; configure_and_build ;;
+    package) install_packages "${package_tools[@]}"; configure_and_build; run_package ;;
     sanitize) install_packages; run_sanitize ;;
-    *) echo "usage: $0 gui|test|build|sanitize" >&2; exit 2 ;;
+    *) echo "usage: $0 gui|test|build|package|sanitize" >&2; exit 2 ;;
 esac

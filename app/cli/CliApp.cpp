@@ -154,6 +154,8 @@ int CliApp::run()
         (m_args.command.isEmpty() && !m_args.help ? m_err : m_out) << usageText();
         return m_args.command.isEmpty() && !m_args.help ? 2 : 0;
     }
+    // One branch per name of commandNames() (app/cli/CliArguments.cpp): the parser refuses any
+    // command that is not listed there, and test_cli_docs checks the listed ones are documented.
     if (m_args.command == QLatin1String("status"))
         return runStatus();
     if (m_args.command == QLatin1String("verify"))
@@ -184,7 +186,10 @@ int CliApp::run()
         return runInstances();
     if (m_args.command == QLatin1String("repair"))
         return runRepair();
-    return usageError(QStringLiteral("unknown command '%1' (see --help)").arg(m_args.command));
+    // parseArguments() refuses commands that are not in commandNames(): reaching this line means
+    // a listed command has no branch above.
+    return usageError(
+        QStringLiteral("command '%1' is accepted but not implemented (a bug)").arg(m_args.command));
 }
 
 namespace {

@@ -2,6 +2,7 @@
 
 #include <QHash>
 
+#include <algorithm>
 #include <functional>
 
 namespace mk::cli {
@@ -11,6 +12,15 @@ QString usageText()
     return QStringLiteral(
         "Usage: mosaicoo-keys-cli [--db URL | --config FILE] [--secret-key-file FILE] COMMAND [--json] "
         "[options]\n"
+        "       mosaicoo-keys-cli help | --help | -h | --version\n"
+        "\n"
+        "Options of every command (before or after it; --name=VALUE works too):\n"
+        "  --db URL               the database (see Sources below)\n"
+        "  --config FILE          the server's configuration (grafana.ini, mosaicoo.ini)\n"
+        "  --secret-key-file FILE file that holds the secret key\n"
+        "  --json                 exactly one JSON object on standard output; text goes to stderr\n"
+        "  -h, --help             print this text (so does the command help)\n"
+        "  --version              print the version\n"
         "\n"
         "Commands:\n"
         "  status                 census of every secret location without decrypting values\n"
@@ -75,15 +85,25 @@ QString usageText()
         "Exit codes: 0 success, 1 finished with failures, 2 usage/configuration/connection error (also\n"
         "            a damaged or non-SQLite file, a read-only database, a full disk), 3 refused by a\n"
         "            safety check, 130 interrupted by Ctrl-C (143: SIGTERM) - committed batches stay,\n"
-        "            the same command finishes the job.\n");
+        "            the same command finishes the job.\n"
+        "\n"
+        "The manual: man mosaicoo-keys-cli\n");
 }
 
-ParseOutcome parseArguments(const QStringList& argv)
-{
-    ParseOutcome outcome;
-    CliArguments& a = outcome.arguments;
+namespace {
 
-    const QHash<QString, std::function<bool(const QString&)>> valued{
+// Every option of the command line, bound to the field of `a` that it sets: options that take a
+// value (with a check of the value) and flags.
+struct OptionTables
+{
+    QHash<QString, std::function<bool(const QString&)>> valued;
+    QHash<QString, bool*> flags;
+};
+
+OptionTables optionTables(CliArguments& a)
+{
+    OptionTables tables;
+    tables.valued = {
         {QStringLiteral("--db"), [&](const QString& v) { a.dbUrl = v; return true; }},
         {QStringLiteral("--config"), [&](const QString& v) { a.configFile = v; return true; }},
         {QStringLiteral("--secret-key-file"), [&](const QString& v) { a.secretKeyFile = v; return true; }},
@@ -120,7 +140,7 @@ ParseOutcome parseArguments(const QStringList& argv)
              return ok && a.seconds > 0 && a.seconds <= 3600;
          }},
     };
-    const QHash<QString, bool*> flags{
+    tables.flags = {
         {QStringLiteral("--json"), &a.json},
         {QStringLiteral("--dry-run"), &a.dryRun},
         {QStringLiteral("--force"), &a.force},
@@ -133,6 +153,55 @@ ParseOutcome parseArguments(const QStringList& argv)
         {QStringLiteral("-h"), &a.help},
         {QStringLiteral("--version"), &a.version},
     };
+    return tables;
+}
+
+} // namespace
+
+const QStringList& commandNames()
+{
+    static const QStringList names{
+        QStringLiteral("status"),
+        QStringLiteral("verify"),
+        QStringLiteral("decrypt"),
+        QStringLiteral("encrypt"),
+        QStringLiteral("demo"),
+        QStringLiteral("re-encrypt"),
+        QStringLiteral("rollback"),
+        QStringLiteral("re-encrypt-data-keys"),
+        QStringLiteral("rotate"),
+        QStringLiteral("backup"),
+        QStringLiteral("restore"),
+        QStringLiteral("bench"),
+        QStringLiteral("consolidate"),
+        QStringLiteral("instances"),
+        QStringLiteral("repair"),
+        QStringLiteral("help"),
+    };
+    return names;
+}
+
+QList<OptionSpec> optionSpecs()
+{
+    CliArguments unused;
+    const OptionTables tables = optionTables(unused);
+    QList<OptionSpec> specs;
+    for (auto it = tables.valued.cbegin(); it != tables.valued.cend(); ++it)
+        specs.append({it.key(), true});
+    for (auto it = tables.flags.cbegin(); it != tables.flags.cend(); ++it)
+        specs.append({it.key(), false});
+    std::sort(specs.begin(), specs.end(),
+              [](const OptionSpec& l, const OptionSpec& r) { return l.name < r.name; });
+    return specs;
+}
+
+ParseOutcome parseArguments(const QStringList& argv)
+{
+    ParseOutcome outcome;
+    CliArguments& a = outcome.arguments;
+    const OptionTables tables = optionTables(a);
+    const auto& valued = tables.valued;
+    const auto& flags = tables.flags;
 
     for (qsizetype i = 1; i < argv.size(); ++i) {
         QString arg = argv.at(i);
@@ -194,6 +263,8 @@ ParseOutcome parseArguments(const QStringList& argv)
             outcome.error += QStringLiteral(" (did you mean --%1?)").arg(arg);
         return outcome;
     }
+    if (!a.command.isEmpty() && !commandNames().contains(a.command))
+        outcome.error = QStringLiteral("unknown command '%1' (see --help)").arg(a.command);
     return outcome;
 }
 

@@ -48,6 +48,21 @@ struct ParseOutcome
     QString error; // non-empty: usage error (exit code 2)
 };
 
+// One option the parser accepts: its spelling and whether a value follows (`--name VALUE` or
+// `--name=VALUE`).
+struct OptionSpec
+{
+    QString name;
+    bool takesValue = false;
+};
+
+// The parser is the source of truth for what the command line accepts: any other command or option
+// is a usage error (exit code 2). The man page, --help and the bash completion are tested against
+// these two lists (tests/unit/cli/TestCliDocs.cpp), so a new command or option fails that test
+// until it is documented in all three.
+const QStringList& commandNames();
+QList<OptionSpec> optionSpecs();
+
 ParseOutcome parseArguments(const QStringList& argv);
 QString usageText();
 

@@ -25,7 +25,7 @@ packages=(
     libqt6sql6-sqlite libqt6sql6-psql libqt6sql6-mysql
     libssl-dev openssl sqlite3
     xvfb xauth fonts-dejavu-core
-    postgresql mariadb-server softhsm2 libp11-kit-dev
+    postgresql mariadb-server softhsm2 libp11-kit-dev opensc
 )
 
 log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }

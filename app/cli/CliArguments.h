@@ -29,6 +29,8 @@ struct CliArguments
     bool force = false;
     bool acceptLoss = false;
     bool freshSaltPerValue = false;
+    bool includeUnverifiable = false;
+    bool replaceDataKeys = false;
     bool help = false;
     bool version = false;
 };

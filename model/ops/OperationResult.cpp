@@ -27,7 +27,7 @@ int exitCodeFor(const OperationResult& result)
     if (result.refused)
         return 3;
     if (result.failed > 0 || result.conflicts > 0 || result.canceled || !result.dataKeyFailures.isEmpty()
-        || result.verifyFailed > 0)
+        || result.verifyFailed > 0 || !result.unfinished.isEmpty())
         return 1;
     return 0;
 }

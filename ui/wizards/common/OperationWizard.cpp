@@ -125,6 +125,7 @@ model::OperationOptions OperationWizard::commonOptions() const
     model::OperationOptions options;
     options.dryRun = isDryRun();
     options.force = isForced();
+    options.includeUnverifiable = m_preflightPage && m_preflightPage->includesUnverifiable();
     if (m_adjuster)
         m_adjuster(options);
     return options;
@@ -197,6 +198,8 @@ void OperationWizard::recordRun(const model::Result<model::OperationResult>& res
             entry.outcome = QStringLiteral("failed");
         else if (r.refused)
             entry.outcome = QStringLiteral("refused");
+        else if (!r.unfinished.isEmpty())
+            entry.outcome = QStringLiteral("unfinished");
         else
             entry.outcome = QStringLiteral("ok");
         if (!r.dryRun)

@@ -38,6 +38,8 @@ public:
     bool isRunning() const { return m_watcher.isRunning(); }
     bool isForced() const;
     bool acceptsLoss() const;
+    // The administrator ticked "also rewrite values too short to prove the key".
+    bool includesUnverifiable() const;
     void start();
     void cancelAndWait();
 
@@ -56,6 +58,7 @@ private:
     QLabel* m_notes;
     QLabel* m_losses;
     QCheckBox* m_acceptLoss;
+    QCheckBox* m_includeUnverifiable;
     QTabWidget* m_tabs;
     QTableWidget* m_locations;
     QTableWidget* m_dataKeys;

@@ -29,7 +29,7 @@ packages=(
     libqt6sql6-sqlite libqt6sql6-psql libqt6sql6-mysql
     libssl-dev openssl sqlite3
     xvfb xauth fonts-dejavu-core
-    postgresql mariadb-server softhsm2 libp11-kit-dev
+    postgresql mariadb-server softhsm2 libp11-kit-dev opensc
     scdoc bash-completion
 )
 # Only for `package`: the Debian package checker.

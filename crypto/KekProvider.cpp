@@ -14,6 +14,11 @@ Result<void> KekProvider::health() const
     return {};
 }
 
+QStringList KekProvider::warnings() const
+{
+    return {};
+}
+
 QString normalizeProviderId(const QString& providerId)
 {
     if (providerId == QLatin1String("secretKey"))

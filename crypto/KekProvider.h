@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QString>
+#include <QStringList>
 
 namespace mk::crypto {
 
@@ -28,6 +29,9 @@ public:
     // Whether wrap/unwrap can work right now (ProviderUnavailable with a detail otherwise).
     // Default: always healthy.
     [[nodiscard]] virtual Result<void> health() const;
+    // Secret-free cautions about how the provider is set up that do not stop it from working
+    // (a PKCS#11 key usable without login). Default: none.
+    [[nodiscard]] virtual QStringList warnings() const;
 
 protected:
     KekProvider() = default;

@@ -378,7 +378,7 @@ std::optional<bool> boolAttribute(const Module& m,
     return flag != 0;
 }
 
-// The key must be a non-extractable, sensitive AES-256 key allowed to encrypt and decrypt.
+// The key must be a non-extractable AES-256 key allowed to encrypt and decrypt.
 // Attributes a token does not report are not held against it.
 Result<ck_object_handle_t> findUsableKey(
     const Module& m, const Pkcs11Settings& s, ck_session_handle_t session)
@@ -404,10 +404,8 @@ Result<ck_object_handle_t> findUsableKey(
         extractable && *extractable)
         return unavailable(
             s, ProviderFault::KeyUnusable, QStringLiteral("the key is extractable; a KEK must have CKA_EXTRACTABLE=false"));
-    if (const auto sensitive = boolAttribute(m, session, key, CKA_SENSITIVE);
-        sensitive && !*sensitive)
-        return unavailable(
-            s, ProviderFault::KeyUnusable, QStringLiteral("the key is not sensitive; a KEK must have CKA_SENSITIVE=true"));
+    // CKA_SENSITIVE is not required: a non-extractable key's value never leaves the token
+    // (pkcs11-tool --keygen makes such keys with CKA_SENSITIVE=false unless told otherwise).
     if (const auto enc = boolAttribute(m, session, key, CKA_ENCRYPT); enc && !*enc)
         return unavailable(s, ProviderFault::KeyUnusable, QStringLiteral("the key may not encrypt (CKA_ENCRYPT=false)"));
     if (const auto dec = boolAttribute(m, session, key, CKA_DECRYPT); dec && !*dec)
@@ -571,6 +569,23 @@ QString Pkcs11Provider::id() const
 QString Pkcs11Provider::describe() const
 {
     return QStringLiteral("PKCS#11 ") + where(d->settings);
+}
+
+QStringList Pkcs11Provider::warnings() const
+{
+    std::optional<bool> isPrivate;
+    auto rv = d->run([&] {
+        isPrivate = boolAttribute(*d->module, d->session, d->key, CKA_PRIVATE);
+        return ck_rv_t(CKR_OK);
+    });
+    QStringList list;
+    if (rv && isPrivate && !*isPrivate)
+        list << QStringLiteral("%1: the key is a public token object (CKA_PRIVATE=false): any program that can "
+                               "open the token can use it to unwrap the data keys without the PIN. Create "
+                               "it as a private object (pkcs11-tool --keygen ... --private, or the console's "
+                               "\"create the key\").")
+                    .arg(where(d->settings));
+    return list;
 }
 
 Result<void> Pkcs11Provider::health() const

@@ -69,6 +69,8 @@ public:
     [[nodiscard]] QString describe() const override;
     // Connects if needed and checks that the session is alive and the key usable.
     [[nodiscard]] Result<void> health() const override;
+    // A key usable without login (CKA_PRIVATE=false) is worth a warning.
+    [[nodiscard]] QStringList warnings() const override;
     [[nodiscard]] Result<SecretBytes> unwrap(QByteArrayView wrapped) const override;
     // `dataKey` must be 16 bytes (InvalidArgument otherwise).
     [[nodiscard]] Result<QByteArray> wrap(QByteArrayView dataKey) const override;

@@ -315,6 +315,10 @@ int CliApp::runVerify()
         m_out << "Checked " << verify->checked << " values: " << verify->ok << " ok, "
               << verify->failed << " failed (" << verify->durationMs << " ms, "
               << model::effectiveJobs(m_args.jobs) << " jobs)\n";
+        if (verify->unverifiable > 0)
+            m_out << "  " << verify->unverifiable
+                  << " of the ok values are legacy AES-CFB texts too short to prove that this secret key "
+                     "encrypted them; the operations leave them alone unless given --include-unverifiable\n";
         for (const model::ValueFailure& f : verify->failures) {
             m_out << "  FAILED " << f.table << "." << f.column << " row " << f.rowId << " field "
                   << f.field << ": " << model::reasonName(f.reason) << " ("
@@ -380,7 +384,8 @@ int CliApp::runDecrypt()
     model::ValueRecord record;
     record.locationIndex = 0;
     record.payload = *payload;
-    auto plaintext = model::decryptValue(record, ring);
+    // An explicit decrypt of one value: a text too short to prove its key is still shown.
+    auto plaintext = model::decryptValue(record, ring, model::UnverifiablePolicy::Accept);
     if (!plaintext) {
         m_err << "mosaicoo-keys-cli: cannot decrypt: " << model::reasonName(plaintext.error().reason)
               << " (" << model::reasonDescription(plaintext.error().reason) << ")";
@@ -643,7 +648,7 @@ void CliApp::printSummary(const model::OperationResult& r)
             m_out << "  data key KEPT: " << loss.id << " (" << loss.references << " values in "
                   << loss.locations.join(QStringLiteral(", ")) << " still reference it)\n";
         for (const model::DataKeyPlan& key : r.dataKeyFailures)
-            m_out << "  data key NOT re-wrapped: " << key.id << " (" << key.health << ")\n";
+            m_out << "  data key NOT re-wrapped: " << key.id << " (" << key.health << "; " << key.action << ")\n";
         for (const model::ValueFailure& f : r.failures)
             m_out << "  FAILED " << f.table << "." << f.column << " row " << f.rowId << " field " << f.field
                   << ": " << model::reasonName(f.reason) << " (" << model::reasonDescription(f.reason) << ")\n";
@@ -668,6 +673,8 @@ void CliApp::printSummary(const model::OperationResult& r)
         m_out << "  Interrupted: every committed batch is complete; run the same command again to finish.\n";
     if (r.refused)
         m_out << "REFUSED: " << r.refusal << "\n";
+    if (!r.unfinished.isEmpty())
+        m_out << "NOT FINISHED: " << r.unfinished << "\n";
     if (!r.configChange.isEmpty())
         m_out << "\nCONFIGURATION CHANGE: " << r.configChange << "\n";
     m_out.flush();
@@ -682,6 +689,7 @@ void copyCommon(const CliArguments& args, model::OperationOptions& options)
     options.force = args.force;
     options.freshSaltPerValue = args.freshSaltPerValue;
     options.serversStopped = args.serversStopped;
+    options.includeUnverifiable = args.includeUnverifiable;
 }
 
 } // namespace
@@ -782,6 +790,7 @@ int CliApp::runRestore()
     model::RestoreOptions options;
     copyCommon(m_args, options);
     options.fromPath = m_args.from;
+    options.replaceDataKeys = m_args.replaceDataKeys;
     return runOperation(QStringLiteral("restore"), [&options](const model::Target& t, model::JobContext* c) {
         return model::runRestore(t, options, c);
     });

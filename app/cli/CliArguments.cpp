@@ -34,7 +34,9 @@ QString usageText()
         "\n"
         "Operations (preflight first: a sample decrypt must show the secret key is right, else exit 3\n"
         "unless --force; every change is decrypted again before it is written; batched transactions;\n"
-        "--dry-run reports exactly what would change; Ctrl-C stops cleanly after the current batch):\n"
+        "--dry-run reports exactly what would change; Ctrl-C stops cleanly after the current batch;\n"
+        "legacy AES-CFB texts too short to prove their key are reported as unverifiable and left\n"
+        "alone unless --include-unverifiable is given to re-encrypt, rollback or re-encrypt-data-keys):\n"
         "  re-encrypt [--dry-run] [--jobs N] [--force] [--fresh-salt-per-value]\n"
         "                         every value to envelope encryption under today's data key\n"
         "  rollback [--dry-run] [--jobs N] [--format 9.2|legacy] [--accept-loss] [--force]\n"
@@ -55,8 +57,12 @@ QString usageText()
         "  backup --out FILE [--format sqlite|json]\n"
         "                         SQLite: online copy; PostgreSQL/MySQL: JSON export of data_keys and\n"
         "                         every secret cell (files are created with mode 0600, never replaced)\n"
-        "  restore --from FILE [--dry-run]\n"
-        "                         put back the data keys and secret cells of a backup (one transaction)\n"
+        "  restore --from FILE [--dry-run] [--force] [--replace-data-keys]\n"
+        "                         put back the data keys and secret cells of a backup (one transaction);\n"
+        "                         refused (exit 3) unless the backup is of this database: its values\n"
+        "                         decrypt with this key, its data keys hold the same key material as\n"
+        "                         here, its rows belong to the same owners (--force: restore rows whose\n"
+        "                         owner changed; --replace-data-keys: replace differing data keys)\n"
         "  repair [--candidate-key-file FILE]... [--candidate-config FILE]... [--data-keys-from BACKUP]\n"
         "         [--clear-unrecoverable] [--dry-run] [--jobs N] [--json]\n"
         "                         find the key of every data key and value among the current and\n"
@@ -149,6 +155,8 @@ OptionTables optionTables(CliArguments& a)
         {QStringLiteral("--servers-stopped"), &a.serversStopped},
         {QStringLiteral("--via-api"), &a.viaApi},
         {QStringLiteral("--clear-unrecoverable"), &a.clearUnrecoverable},
+        {QStringLiteral("--include-unverifiable"), &a.includeUnverifiable},
+        {QStringLiteral("--replace-data-keys"), &a.replaceDataKeys},
         {QStringLiteral("--help"), &a.help},
         {QStringLiteral("-h"), &a.help},
         {QStringLiteral("--version"), &a.version},

@@ -38,6 +38,8 @@ struct CliArguments
     bool acceptLoss = false;
     bool freshSaltPerValue = false;
     bool serversStopped = false; // liveness evidence declared stale
+    bool includeUnverifiable = false;
+    bool replaceDataKeys = false;
     bool help = false;
     bool version = false;
 };

@@ -1,7 +1,11 @@
 #include "model/ops/BackupJob.h"
 
 #include "model/ModelLog.h"
+#include "model/ops/KeyRing.h"
 #include "model/ops/OpenedDatabase.h"
+#include "model/ops/SecretScanner.h"
+#include "model/ops/ValueDecrypter.h"
+#include "model/store/CellExpansion.h"
 #include "model/store/Cell.h"
 #include "model/store/DataKeyRow.h"
 #include "model/store/SecretLocation.h"
@@ -30,6 +34,7 @@ struct BackupCell
     QString rowId;
     QByteArray raw;
     bool isBlob = false;
+    QString owner; // who the row belonged to (data source name, login, ...): empty in old backups
 };
 
 struct BackupContents
@@ -52,7 +57,7 @@ Result<QList<BackupCell>> readAllCells(store::Database& db, const QString& where
                 return std::unexpected(fromStoreError(page.error(), where));
             for (const store::Cell& cell : std::as_const(*page)) {
                 if (!cell.isNull && !cell.raw.isEmpty())
-                    cells << BackupCell{location.key, cell.rowId, cell.raw, cell.isBlob};
+                    cells << BackupCell{location.key, cell.rowId, cell.raw, cell.isBlob, cell.owner};
             }
             if (page->size() < kPage)
                 break;
@@ -136,6 +141,7 @@ Result<BackupContents> readJsonBackup(const QString& path, const QByteArray& byt
         cell.location = o.value(QStringLiteral("location")).toString();
         cell.rowId = o.value(QStringLiteral("rowId")).toString();
         cell.isBlob = o.value(QStringLiteral("isBlob")).toBool();
+        cell.owner = o.value(QStringLiteral("owner")).toString();
         const auto decoded = QByteArray::fromBase64Encoding(o.value(QStringLiteral("raw")).toString().toLatin1(),
                                                             QByteArray::AbortOnBase64DecodingErrors);
         if (cell.location.isEmpty() || cell.rowId.isEmpty() || !decoded)
@@ -171,6 +177,61 @@ Result<BackupContents> readSqliteBackup(const QString& path, JobContext* context
     for (BackupCell& c : *cells)
         contents.cells << std::move(c);
     return contents;
+}
+
+
+int locationIndexOf(const QString& key)
+{
+    const QList<store::SecretLocation>& catalog = store::secretLocations();
+    for (int i = 0; i < catalog.size(); ++i) {
+        if (catalog.at(i).key == key)
+            return i;
+    }
+    return -1;
+}
+
+QList<ValueRecord> recordsOf(const QString& locationKey, const store::Cell& cell, const QSet<QString>& keyIds)
+{
+    const int index = locationIndexOf(locationKey);
+    if (index < 0 || cell.isNull || cell.raw.isEmpty())
+        return {};
+    return recordsOfCell(index, cell,
+                         store::expandCell(store::secretLocations().at(index), cell.raw, false), keyIds);
+}
+
+// What decrypting some values says about the keys used: values that prove them (plausible and long
+// enough to tell from random bytes, or GCM) and values that say they are wrong.
+struct KeyEvidence
+{
+    int proving = 0;
+    int failing = 0;
+};
+
+KeyEvidence judgeRecords(const QList<ValueRecord>& records, const KeyRing& ring, int limit)
+{
+    KeyEvidence evidence;
+    int tried = 0;
+    for (const ValueRecord& record : records) {
+        if (record.problem || record.format == ValueFormat::Malformed)
+            continue;
+        if (tried++ >= limit)
+            break;
+        auto plaintext = decryptValue(record, ring, UnverifiablePolicy::Accept);
+        if (!plaintext) {
+            const FailureReason reason = plaintext.error().reason;
+            if (reason == FailureReason::ImplausiblePlaintext || reason == FailureReason::AuthenticationFailed
+                || reason == FailureReason::DataKeyUnwrapFailed)
+                ++evidence.failing;
+            continue;
+        }
+        const ValueFormat asLegacy = isGcm(record.format) ? ValueFormat::LegacyGcm : ValueFormat::LegacyCfb;
+        if (judgePlaintext(store::secretLocations().at(record.locationIndex), asLegacy, QByteArrayView(*plaintext))
+                .verdict
+            == Plausibility::Plausible)
+            ++evidence.proving;
+        wipe(*plaintext);
+    }
+    return evidence;
 }
 
 } // namespace
@@ -240,6 +301,7 @@ Result<OperationResult> runBackup(const Target& target, const BackupOptions& opt
                 {QStringLiteral("rowId"), cell.rowId},
                 {QStringLiteral("raw"), QString::fromLatin1(cell.raw.toBase64())},
                 {QStringLiteral("isBlob"), cell.isBlob},
+                {QStringLiteral("owner"), cell.owner},
             });
         const QJsonObject root{
             {QStringLiteral("format"), QLatin1String(kFormatTag)},
@@ -319,6 +381,122 @@ Result<OperationResult> runRestore(const Target& target, const RestoreOptions& o
             after = page->last().rowId;
         }
     }
+    // ---- Does the backup belong here? Everything below is decided before anything is written,
+    // and a dry run refuses exactly like a real run.
+    QHash<QString, store::DataKeyRow> backupKeys;
+    for (const store::DataKeyRow& key : std::as_const(contents->dataKeys))
+        backupKeys.insert(key.id, key);
+    QList<store::DataKeyRow> combinedRows = contents->dataKeys; // the backup's keys, then newer ones
+    for (const store::DataKeyRow& row : std::as_const(opened->dataKeys)) {
+        if (!backupKeys.contains(row.id))
+            combinedRows << row;
+    }
+    const KeyRing backupRing(target, combinedRows);
+    const KeyRing hereRing(target, opened->dataKeys);
+    QSet<QString> allIds = backupRing.ids();
+
+    // 1. The backup's values decrypt with this installation's secret key (a spread-out sample).
+    {
+        QList<ValueRecord> sample;
+        const qsizetype stride = qMax<qsizetype>(1, contents->cells.size() / 120);
+        for (qsizetype i = 0; i < contents->cells.size(); i += stride) {
+            const BackupCell& cell = contents->cells.at(i);
+            if (cell.location == QLatin1String("cache_data.data"))
+                continue; // binary: says nothing about the key
+            store::Cell c;
+            c.rowId = cell.rowId;
+            c.raw = cell.raw;
+            c.isBlob = cell.isBlob;
+            sample << recordsOf(cell.location, c, allIds);
+        }
+        const KeyEvidence evidence = judgeRecords(sample, backupRing, 150);
+        const int decisive = evidence.proving + evidence.failing;
+        if (decisive > 0 && evidence.failing * 2 > decisive)
+            return fail(ErrorKind::Refused,
+                        QStringLiteral("%1 of %2 sampled values of the backup %3 do not decrypt with this "
+                                       "installation's secret key: it is a backup of another installation, or "
+                                       "of this one before a change of the secret key (then run restore with "
+                                       "that key, --secret-key-file). Nothing was written.")
+                            .arg(evidence.failing)
+                            .arg(decisive)
+                            .arg(options.fromPath));
+    }
+
+    // 2. A data key the backup and this database both have, with different bytes: re-wrapped since
+    // (the same key material: nothing to restore), broken here (the values here decrypt only with
+    // the backup's copy: restore it), or another key under the same id (refuse).
+    QHash<QString, QList<ValueRecord>> hereValuesByKey; // data key id -> a few values naming it here
+    for (auto loc = current.cbegin(); loc != current.cend(); ++loc) {
+        for (const store::Cell& cell : loc.value()) {
+            for (const ValueRecord& record : recordsOf(loc.key(), cell, allIds)) {
+                if (!record.dataKeyId.isEmpty() && backupKeys.contains(record.dataKeyId)
+                    && hereValuesByKey[record.dataKeyId].size() < 12)
+                    hereValuesByKey[record.dataKeyId] << record;
+            }
+        }
+    }
+    QSet<QString> sameMaterial;  // differing rows that wrap the same key: left as they are
+    QStringList conflicting;     // "id (why)"
+    for (const store::DataKeyRow& key : std::as_const(contents->dataKeys)) {
+        const auto existing = existingKeys.constFind(key.id);
+        if (existing == existingKeys.cend()
+            || (existing->encryptedData == key.encryptedData && existing->provider == key.provider))
+            continue;
+        const auto fromBackup = backupRing.dataKey(key.id.toUtf8());
+        const auto fromHere = hereRing.dataKey(key.id.toUtf8());
+        if (fromBackup && fromHere && fromBackup->view() == fromHere->view()) {
+            sameMaterial.insert(key.id);
+            continue;
+        }
+        const QList<ValueRecord>& values = hereValuesByKey.value(key.id);
+        const KeyEvidence withBackup = judgeRecords(values, backupRing, 12);
+        const KeyEvidence withHere = judgeRecords(values, hereRing, 12);
+        if (withBackup.proving > 0 && withHere.proving == 0)
+            continue; // the copy here is broken; the backup's is the one the values need
+        conflicting << (withHere.proving > 0
+                            ? QStringLiteral("%1 (the values here decrypt with this database's copy, not with "
+                                             "the backup's)")
+                                  .arg(key.id)
+                            : QStringLiteral("%1 (different key material; no value here shows which is right)")
+                                  .arg(key.id));
+    }
+    if (!conflicting.isEmpty() && !options.replaceDataKeys)
+        return fail(ErrorKind::Refused,
+                    QStringLiteral("the backup %1 holds other key material than this database under the same data "
+                                   "key id: %2. Restoring it would make this database's values unreadable: it "
+                                   "is a backup of another installation, or these keys were replaced since. "
+                                   "Nothing was written. Only if you are sure this backup is of this database "
+                                   "(for example to undo a change of the secret key, restoring with the old "
+                                   "key), run again with --replace-data-keys.")
+                        .arg(options.fromPath, conflicting.join(QStringLiteral("; "))));
+
+    // 3. The rows the backup names belong to the same owners here (data source name, login, ...).
+    QSet<QString> ownerMismatch; // "location/rowId"
+    qint64 ownersCompared = 0;
+    QString example;
+    for (const BackupCell& cell : std::as_const(contents->cells)) {
+        const auto rows = current.constFind(cell.location);
+        if (cell.owner.isEmpty() || rows == current.cend())
+            continue;
+        const auto now = rows->constFind(cell.rowId);
+        if (now == rows->cend() || now->owner.isEmpty())
+            continue;
+        ++ownersCompared;
+        if (now->owner != cell.owner) {
+            ownerMismatch.insert(cell.location + QLatin1Char('/') + cell.rowId);
+            if (example.isEmpty())
+                example = QStringLiteral("%1 row %2 is \"%3\" in the backup, \"%4\" here")
+                              .arg(cell.location, cell.rowId, cell.owner, now->owner);
+        }
+    }
+    if (ownersCompared > 0 && ownerMismatch.size() * 2 > ownersCompared)
+        return fail(ErrorKind::Refused,
+                    QStringLiteral("%1 of %2 rows the backup %3 names belong to other owners in this database (%4): "
+                                   "it is a backup of another database. Nothing was written.")
+                        .arg(ownerMismatch.size())
+                        .arg(ownersCompared)
+                        .arg(options.fromPath, example));
+
     if (context)
         context->setProgressRange(contents->cells.size());
 
@@ -340,8 +518,9 @@ Result<OperationResult> runRestore(const Target& target, const RestoreOptions& o
                     return abort(fromStoreError(inserted.error(), where));
             }
             result.dataKeysCreated << key.id;
-        } else if (existing->encryptedData != key.encryptedData || existing->provider != key.provider
-                   || existing->label != key.label) {
+        } else if (!sameMaterial.contains(key.id)
+                   && (existing->encryptedData != key.encryptedData || existing->provider != key.provider
+                       || existing->label != key.label)) {
             if (!options.dryRun) {
                 if (auto updated = store::updateDataKeyWrap(opened->db, key.id, key.provider, key.label,
                                                             key.encryptedData, key.updated);
@@ -365,12 +544,10 @@ Result<OperationResult> runRestore(const Target& target, const RestoreOptions& o
     }
     // Keys made after the backup (a rotate, a server write) are kept: values written since may use
     // them. They stop being current so that the server encrypts with the backup's keys again.
-    QSet<QString> backupKeyIds;
-    for (const store::DataKeyRow& key : std::as_const(contents->dataKeys))
-        backupKeyIds.insert(key.id);
     qint64 newerKept = 0;
+    qint64 newerDeactivated = 0;
     for (const store::DataKeyRow& row : std::as_const(opened->dataKeys)) {
-        if (backupKeyIds.contains(row.id))
+        if (backupKeys.contains(row.id))
             continue;
         ++newerKept;
         if (!row.active || contents->dataKeys.isEmpty())
@@ -379,6 +556,7 @@ Result<OperationResult> runRestore(const Target& target, const RestoreOptions& o
             if (auto flagged = store::setDataKeyActive(opened->db, row.id, false); !flagged)
                 return abort(fromStoreError(flagged.error(), where));
         }
+        ++newerDeactivated;
         ++result.dataKeysDeactivated;
         result.dataKeysDeactivatedIds << row.id;
     }
@@ -386,20 +564,30 @@ Result<OperationResult> runRestore(const Target& target, const RestoreOptions& o
     for (const BackupCell& cell : std::as_const(contents->cells)) {
         ++result.processed;
         const store::SecretLocation* location = store::findSecretLocation(cell.location);
+        const QString table = location ? location->table : cell.location.section(QLatin1Char('.'), 0, 0);
+        const QString column = location ? location->column : cell.location.section(QLatin1Char('.'), 1);
         const auto rows = current.constFind(cell.location);
         const auto now = location && rows != current.cend() ? rows->constFind(cell.rowId)
                                                             : QHash<QString, store::Cell>::const_iterator();
         if (!location || rows == current.cend() || now == rows->cend()) {
-            ++result.skipped;
-            result.failures << ValueFailure{cell.location.section(QLatin1Char('.'), 0, 0),
-                                            cell.location.section(QLatin1Char('.'), 1), cell.rowId, QString(),
-                                            FailureReason::Conflict,
-                                            QStringLiteral("the row no longer exists; not restored")};
             ++result.failed;
+            result.failures << ValueFailure{table, column, cell.rowId, QString(), FailureReason::RowGone,
+                                            location ? QStringLiteral("the row does not exist in this database; "
+                                                                      "not restored")
+                                                     : QStringLiteral("the backup names a location this "
+                                                                      "version does not know; not restored")};
             continue;
         }
         if (!now->isNull && now->raw == cell.raw) {
             ++result.skipped;
+            continue;
+        }
+        if (ownerMismatch.contains(cell.location + QLatin1Char('/') + cell.rowId) && !options.force) {
+            ++result.failed;
+            result.failures << ValueFailure{table, column, cell.rowId, QString(), FailureReason::OwnerMismatch,
+                                            QStringLiteral("the row belongs to \"%1\" here but to \"%2\" in the "
+                                                           "backup; not restored (--force restores it anyway)")
+                                                .arg(now->owner, cell.owner)};
             continue;
         }
         if (!options.dryRun) {
@@ -418,16 +606,29 @@ Result<OperationResult> runRestore(const Target& target, const RestoreOptions& o
         qCInfo(lcModel).noquote() << "restore of" << where << "from" << options.fromPath << ":" << result.changed
                                   << "cells," << result.dataKeysCreated.size() << "keys inserted";
     }
-    if (!contents->dataKeys.isEmpty()) {
+    if (!contents->dataKeys.isEmpty() && (reactivated > 0 || result.dataKeysDeactivated > newerDeactivated)) {
         result.notes << QStringLiteral("Data keys' active flags are as in the backup: %1 made active again, %2 "
                                        "made inactive.")
                             .arg(reactivated)
-                            .arg(result.dataKeysDeactivated);
+                            .arg(result.dataKeysDeactivated - newerDeactivated);
     }
+    if (!sameMaterial.isEmpty())
+        result.notes << QStringLiteral("%1 data key(s) were re-wrapped since the backup but hold the same key; "
+                                       "they were left as they are.")
+                            .arg(sameMaterial.size());
+    if (!conflicting.isEmpty())
+        result.notes << QStringLiteral("--replace-data-keys: %1 data key(s) replaced by the backup's copy.")
+                            .arg(conflicting.size());
     if (newerKept > 0) {
-        result.notes << QStringLiteral("%1 data key(s) created after the backup were kept (values written since "
-                                       "may use them); active ones were made inactive.")
-                            .arg(newerKept);
+        result.notes << (newerDeactivated > 0
+                             ? QStringLiteral("%1 data key(s) created after the backup were kept (values written "
+                                              "since may use them); %2 active one(s) %3 made inactive.")
+                                   .arg(newerKept)
+                                   .arg(newerDeactivated)
+                                   .arg(options.dryRun ? QStringLiteral("would be") : QStringLiteral("were"))
+                             : QStringLiteral("%1 data key(s) created after the backup were kept (values written "
+                                              "since may use them).")
+                                   .arg(newerKept));
     }
     result.durationMs = timer.elapsed();
     return result;

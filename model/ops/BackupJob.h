@@ -16,10 +16,15 @@
 //   bytes in base64) and every non-empty secret cell of every location (raw bytes in base64), so
 //   restore can put back exactly those bytes.
 //
-// restore reads either kind of file and writes back, in ONE transaction: data keys missing from the
-// database are inserted, existing ones get their wrapped bytes, provider and label back; every secret
-// cell whose bytes differ from the backup is rewritten (rows that no longer exist are reported and
-// skipped; nothing is deleted). The `active` flags are not changed.
+// restore first proves that the backup belongs to this database, and refuses (nothing written, dry
+// runs alike) when a sample of its values does not decrypt with this installation's key, when a data
+// key id holds other key material here than in the backup (unless the values here show that the
+// backup's copy is the right one, or replaceDataKeys), or when most rows it names belong to other
+// owners here. Then, in ONE transaction: data keys missing from the database are inserted, differing
+// ones get the backup's wrapped bytes, provider and label back (re-wrapped copies of the same key are
+// left alone), the `active` flags are set as in the backup (keys made since are kept, inactive);
+// every secret cell whose bytes differ is rewritten (rows that no longer exist, or now belong to
+// another owner, are reported and skipped; nothing is deleted).
 namespace mk::model {
 
 struct BackupOptions
@@ -31,6 +36,9 @@ struct BackupOptions
 struct RestoreOptions : OperationOptions
 {
     QString fromPath;
+    // Replace data keys whose key material differs from the backup's although the values here do
+    // not show that the backup's copy is the right one (undoing a change of the secret key).
+    bool replaceDataKeys = false;
 };
 
 [[nodiscard]] Result<OperationResult> runBackup(const Target& target,

@@ -38,8 +38,15 @@ constexpr std::array kReasons{
     ReasonNames{FailureReason::ImplausiblePlaintext, "implausible-plaintext", "wrong_key",
                 "decrypts to bytes that cannot be this secret: the secret key or data key is "
                 "probably wrong"},
+    ReasonNames{FailureReason::Unverifiable, "unverifiable", "unverifiable",
+                "decrypts to a text too short to prove that this secret key encrypted it (AES-CFB "
+                "has no integrity check); left as it is unless unverifiable values are included"},
     ReasonNames{FailureReason::Conflict, "conflict", "other",
                 "the row changed while the operation ran; run it again to finish"},
+    ReasonNames{FailureReason::RowGone, "row-gone", "other",
+                "the backup names a row this database does not have; nothing was written to it"},
+    ReasonNames{FailureReason::OwnerMismatch, "owner-mismatch", "other",
+                "the row belongs to another owner here than in the backup; nothing was written to it"},
     ReasonNames{FailureReason::Other, "other", "other", "unexpected error"},
 };
 

@@ -21,7 +21,10 @@ enum class FailureReason
     UnsupportedAlgorithm, // prefix names an unknown algorithm
     AuthenticationFailed, // GCM tag mismatch
     ImplausiblePlaintext, // CFB output that cannot be a secret of this location (wrong key)
+    Unverifiable,         // legacy CFB output too short to prove its key: left alone unless opted in
     Conflict,             // the row changed under an operation (a live writer); re-read next run
+    RowGone,              // restore: the backup names a row (or location) this database does not have
+    OwnerMismatch,        // restore: the row belongs to another owner here than in the backup
     Other,
 };
 

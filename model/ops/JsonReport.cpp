@@ -150,6 +150,8 @@ QJsonObject verifyToJson(const VerifyResult& verify)
         {QStringLiteral("ok"), verify.ok},
         {QStringLiteral("failed"), verify.failed},
         {QStringLiteral("failures"), failuresToJson(verify.failures)},
+        {QStringLiteral("unverifiable"), verify.unverifiable},
+        {QStringLiteral("unverifiableValues"), failuresToJson(verify.unverifiableValues)},
         {QStringLiteral("locations"), locations},
         {QStringLiteral("canceled"), verify.canceled},
         {QStringLiteral("durationMs"), verify.durationMs},
@@ -219,6 +221,7 @@ QJsonObject preflightToJson(const Preflight& preflight)
          QJsonObject{{QStringLiteral("sampled"), preflight.keyCheck.sampled},
                      {QStringLiteral("ok"), preflight.keyCheck.ok},
                      {QStringLiteral("keyFailures"), preflight.keyCheck.keyFailures},
+                     {QStringLiteral("unverifiable"), preflight.keyCheck.unverifiable},
                      {QStringLiteral("wrongKeySuspected"), preflight.keyCheck.wrongKeySuspected},
                      {QStringLiteral("detail"), preflight.keyCheck.detail}}},
         {QStringLiteral("refused"), preflight.refused},
@@ -267,6 +270,8 @@ QJsonObject operationToJson(const OperationResult& result)
     };
     if (result.refused)
         object.insert(QStringLiteral("refusal"), result.refusal);
+    if (!result.unfinished.isEmpty())
+        object.insert(QStringLiteral("unfinished"), result.unfinished);
     if (!result.configChange.isEmpty())
         object.insert(QStringLiteral("configChange"), result.configChange);
     if (!result.encryptUntil.isEmpty()) {

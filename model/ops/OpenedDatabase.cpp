@@ -1,5 +1,8 @@
 #include "model/ops/OpenedDatabase.h"
 
+#include "model/store/OperationLock.h"
+#include "model/store/SqliteJournal.h"
+
 #include <QFileInfo>
 
 namespace mk::model {
@@ -61,6 +64,11 @@ Error fromStoreError(const store::Error& error, const QString& where)
                                "batches committed before it stay written and nothing else was. Free "
                                "space and run the same command again to finish.")
                     .arg(where, error.detail)};
+    case store::ErrorCode::Busy:
+        return {ErrorKind::Refused,
+                QStringLiteral("%1: %2. Wait until it has finished; two operations at once would each "
+                               "create data keys.")
+                    .arg(where, error.detail)};
     case store::ErrorCode::QueryFailed:
     case store::ErrorCode::Conflict:
     case store::ErrorCode::Io:
@@ -81,7 +89,7 @@ namespace {
 Error withHotJournalHint(Error error, const store::ConnectionSpec& spec, const store::Error& cause)
 {
     if (spec.driver == store::ConnectionSpec::Driver::Sqlite && spec.readOnly
-        && cause.code == store::ErrorCode::ReadOnly && QFileInfo::exists(spec.path + QStringLiteral("-journal")))
+        && cause.code == store::ErrorCode::ReadOnly && store::hasHotJournal(spec.path))
         error.message += QStringLiteral(". It holds an unfinished transaction of a process that was "
                                         "stopped while writing (%1-journal): run the interrupted "
                                         "operation again (it rolls that transaction back first), or let "
@@ -100,6 +108,13 @@ Result<OpenedDatabase> openTarget(const Target& target, AccessMode mode)
     auto db = store::Database::open(spec);
     if (!db)
         return std::unexpected(withHotJournalHint(fromStoreError(db.error(), where), spec, db.error()));
+    std::shared_ptr<store::OperationLock> lock;
+    if (mode == AccessMode::ReadWrite) {
+        auto taken = store::OperationLock::acquire(*db);
+        if (!taken)
+            return std::unexpected(fromStoreError(taken.error(), where));
+        lock = std::make_shared<store::OperationLock>(std::move(*taken));
+    }
     auto schema = store::detectSchema(*db);
     if (!schema)
         return std::unexpected(withHotJournalHint(fromStoreError(schema.error(), where), spec, schema.error()));
@@ -110,7 +125,7 @@ Result<OpenedDatabase> openTarget(const Target& target, AccessMode mode)
             return std::unexpected(fromStoreError(loaded.error(), where));
         keys = std::move(*loaded);
     }
-    return OpenedDatabase{std::move(*db), std::move(*schema), std::move(keys)};
+    return OpenedDatabase{std::move(lock), std::move(*db), std::move(*schema), std::move(keys)};
 }
 
 } // namespace mk::model

@@ -9,11 +9,20 @@
 
 #include <QList>
 
+#include <memory>
+
+namespace mk::store {
+class OperationLock;
+}
+
 namespace mk::model {
 
 // A database opened for one job on the job's own thread, with its schema and data keys read.
 struct OpenedDatabase
 {
+    // Writing jobs only: the per-database operation lock (store/OperationLock.h). Declared first,
+    // so that it is released after the connection is closed.
+    std::shared_ptr<store::OperationLock> operationLock;
     store::Database db;
     store::SchemaInfo schema;
     QList<store::DataKeyRow> dataKeys;

@@ -249,7 +249,8 @@ private:
 // decryptValue() that also knows the late keys.
 std::expected<QByteArray, DecryptFailure> decryptRecord(const ValueRecord& record,
                                                         const KeyRing& ring,
-                                                        const LateKeys& keys)
+                                                        const LateKeys& keys,
+                                                        UnverifiablePolicy policy)
 {
     if (record.problem)
         return std::unexpected(DecryptFailure{*record.problem, {}});
@@ -257,11 +258,8 @@ std::expected<QByteArray, DecryptFailure> decryptRecord(const ValueRecord& recor
     if (!plaintext)
         return std::unexpected(DecryptFailure{reasonForCryptoError(static_cast<int>(plaintext.error().code)),
                                               plaintext.error().detail});
-    if (!isPlausiblePlaintext(store::secretLocations().at(record.locationIndex), QByteArrayView(*plaintext))) {
-        wipe(*plaintext);
-        return std::unexpected(DecryptFailure{FailureReason::ImplausiblePlaintext,
-                                              QStringLiteral("plaintext is not valid UTF-8 text")});
-    }
+    if (auto failure = failureForPlaintext(record, *plaintext, policy))
+        return std::unexpected(std::move(*failure));
     return std::move(*plaintext);
 }
 
@@ -320,7 +318,8 @@ CellOutcome processCell(const CellWork& work,
                         const KeyRing& ring,
                         const LateKeys& keys,
                         const Encrypters& encrypters,
-                        bool partial)
+                        bool partial,
+                        UnverifiablePolicy unverifiable)
 {
     CellOutcome out;
     const store::SecretLocation& location = store::secretLocations().at(work.locationIndex);
@@ -340,7 +339,7 @@ CellOutcome processCell(const CellWork& work,
             cellFailed = true;
         } else if (!spec) {
             ++out.skipped;
-        } else if (auto plaintext = decryptRecord(record, ring, keys); !plaintext) {
+        } else if (auto plaintext = decryptRecord(record, ring, keys, unverifiable); !plaintext) {
             out.failures << failureFor(record, plaintext.error().reason, plaintext.error().detail);
             cellFailed = true;
         } else {
@@ -484,7 +483,8 @@ Result<ScanFacts> scanForPreflight(OpenedDatabase& opened,
                                    const PlanFunction& planFor,
                                    const QList<int>& touchedLocations,
                                    QThreadPool& pool,
-                                   JobContext* context)
+                                   JobContext* context,
+                                   bool includeUnverifiable)
 {
     const QList<store::SecretLocation>& catalog = store::secretLocations();
     ScanFacts facts;
@@ -568,26 +568,49 @@ Result<ScanFacts> scanForPreflight(OpenedDatabase& opened,
         all << it.value();
     if (context)
         context->setProgress(0, QStringLiteral("preflight: decrypting %1 sampled values").arg(all.size()));
-    const QList<std::optional<DecryptFailure>> outcomes = QtConcurrent::blockingMapped(
-        &pool, all, [&ring](const Sample& sample) -> std::optional<DecryptFailure> {
-            auto plaintext = decryptValue(sample.record, ring);
+    // A sample proves its key only when it is long enough to tell from random bytes: a short
+    // legacy CFB text is Unverifiable, a short envelope CFB text is weak evidence for its data key.
+    struct SampleOutcome
+    {
+        std::optional<DecryptFailure> failure;
+        bool proves = false;
+    };
+    const UnverifiablePolicy policy = includeUnverifiable ? UnverifiablePolicy::Accept : UnverifiablePolicy::Fail;
+    const QList<SampleOutcome> outcomes = QtConcurrent::blockingMapped(
+        &pool, all, [&ring, &catalog, policy](const Sample& sample) -> SampleOutcome {
+            const ValueRecord& record = sample.record;
+            auto plaintext = decryptValue(record, ring, UnverifiablePolicy::Accept);
             if (!plaintext)
-                return plaintext.error();
+                return {plaintext.error(), false};
+            const store::SecretLocation& location = catalog.at(record.locationIndex);
+            const ValueFormat asLegacy = isGcm(record.format) ? ValueFormat::LegacyGcm : ValueFormat::LegacyCfb;
+            const PlaintextJudgement judgement = judgePlaintext(location, asLegacy, QByteArrayView(*plaintext));
             wipe(*plaintext);
-            return std::nullopt;
+            SampleOutcome outcome;
+            outcome.proves = judgement.verdict == Plausibility::Plausible;
+            if (!outcome.proves && isLegacy(record.format) && policy == UnverifiablePolicy::Fail)
+                outcome.failure = DecryptFailure{FailureReason::Unverifiable, judgement.detail};
+            return outcome;
         });
-    QHash<QString, std::pair<int, int>> perGroup; // ok, key failures
+    QHash<QString, std::pair<int, int>> perGroup; // values proving the key, key failures
     QStringList reasons;
     for (qsizetype i = 0; i < all.size(); ++i) {
         const Sample& sample = all.at(i);
         const QString group = isEnvelope(sample.record.format) ? sample.record.dataKeyId : QString();
         ++preflight.keyCheck.sampled;
-        if (!outcomes.at(i)) {
-            ++preflight.keyCheck.ok;
-            ++perGroup[group].first;
+        const SampleOutcome& outcome = outcomes.at(i);
+        if (!outcome.failure) {
+            if (outcome.proves) {
+                ++preflight.keyCheck.ok;
+                ++perGroup[group].first;
+            } else {
+                ++preflight.keyCheck.unverifiable;
+            }
             continue;
         }
-        const FailureReason reason = outcomes.at(i)->reason;
+        const FailureReason reason = outcome.failure->reason;
+        if (reason == FailureReason::Unverifiable)
+            ++preflight.keyCheck.unverifiable;
         if (reason == FailureReason::ImplausiblePlaintext || reason == FailureReason::AuthenticationFailed
             || reason == FailureReason::DataKeyUnwrapFailed) {
             ++preflight.keyCheck.keyFailures;
@@ -596,7 +619,7 @@ Result<ScanFacts> scanForPreflight(OpenedDatabase& opened,
                 reasons << reasonName(reason);
         }
         if (sample.planned && touchedLocations.contains(sample.record.locationIndex)) {
-            preflight.knownFailures << failureFor(sample.record, reason, outcomes.at(i)->detail);
+            preflight.knownFailures << failureFor(sample.record, reason, outcome.failure->detail);
             ++preflight.willFail;
             --preflight.toChange;
             for (LocationPlan& plan : preflight.locations) {
@@ -609,13 +632,18 @@ Result<ScanFacts> scanForPreflight(OpenedDatabase& opened,
         }
     }
     KeyCheck& check = preflight.keyCheck;
-    check.wrongKeySuspected = check.sampled > 0 && check.keyFailures * 2 > check.sampled;
+    // Only samples that can prove or disprove the key count (short ones are weighed as nothing).
+    const int decisive = check.sampled - check.unverifiable;
+    check.wrongKeySuspected = decisive > 0 && check.keyFailures * 2 > decisive;
     check.detail = check.keyFailures == 0
-                       ? QStringLiteral("all sampled values decrypt")
+                       ? (decisive > 0 ? QStringLiteral("all sampled values decrypt")
+                                       : QStringLiteral("no sampled value is long enough to prove the key"))
                        : QStringLiteral("%1 of %2 sampled values fail: %3")
                              .arg(check.keyFailures)
-                             .arg(check.sampled)
+                             .arg(decisive)
                              .arg(reasons.join(QStringLiteral(", ")));
+    if (check.unverifiable > 0 && decisive > 0)
+        check.detail += QStringLiteral(" (%1 more too short to prove it)").arg(check.unverifiable);
 
     // Judge every data key: unwrap, then the values under it.
     for (const store::DataKeyRow& row : ring.rows()) {
@@ -748,8 +776,11 @@ Result<void> rewriteCells(OpenedDatabase& opened,
                         options.freshSaltPerValue);
                 }
                 const QList<CellOutcome> outcomes = QtConcurrent::blockingMapped(
-                    &pool, works, [&ring, &keys, &encrypters, partial = plan.partialCells](const CellWork& work) {
-                        return processCell(work, ring, keys, encrypters, partial);
+                    &pool, works,
+                    [&ring, &keys, &encrypters, partial = plan.partialCells,
+                     unverifiable = options.includeUnverifiable ? UnverifiablePolicy::Accept
+                                                                : UnverifiablePolicy::Fail](const CellWork& work) {
+                        return processCell(work, ring, keys, encrypters, partial, unverifiable);
                     });
 
                 QList<qsizetype> toWrite;

@@ -83,13 +83,16 @@ struct ScanFacts
 };
 
 // Scans every location (classification only), counts per location with the plan, decrypts a
-// sample spread over the data keys and judges the secret key and every data key.
+// sample spread over the data keys and judges the secret key and every data key. Samples too short
+// to prove their key count for nothing; sampled legacy ones are predicted failures (Unverifiable)
+// unless includeUnverifiable.
 [[nodiscard]] Result<ScanFacts> scanForPreflight(OpenedDatabase& opened,
                                                  const KeyRing& ring,
                                                  const PlanFunction& planFor,
                                                  const QList<int>& touchedLocations,
                                                  QThreadPool& pool,
-                                                 JobContext* context);
+                                                 JobContext* context,
+                                                 bool includeUnverifiable = false);
 
 // Runs the rewrite over plan.locations into result (counts, failures, conflicts, canceled).
 // Without singleTransaction every batch is its own transaction; with it the caller owns the

@@ -32,7 +32,7 @@ int exitCodeFor(const OperationResult& result)
     if (result.canceled || result.verifyCanceled)
         return kExitInterrupted;
     if (result.failed > 0 || result.conflicts > 0 || !result.dataKeyFailures.isEmpty() || result.verifyFailed > 0
-        || !result.instancesNotReached.isEmpty())
+        || !result.instancesNotReached.isEmpty() || !result.unfinished.isEmpty())
         return 1;
     return 0;
 }

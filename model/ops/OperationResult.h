@@ -39,6 +39,9 @@ struct OperationOptions
     int batchSize = 200;  // cells per read page and per write transaction (rule 4)
     bool freshSaltPerValue = false; // upstream's per-value salt (two derivations per value)
     bool serversStopped = false; // the administrator declares recent liveness evidence stale
+    // Rewrite legacy AES-CFB values too short to prove their key (FailureReason::Unverifiable),
+    // trusting the secret key for them; otherwise they are reported and left as they are.
+    bool includeUnverifiable = false;
     // Called on the job's thread right before a batch of cells of one location is written, outside
     // any transaction (tests use it to play a concurrent writer; a GUI could log).
     std::function<void(const QString& locationKey, const QStringList& rowIds)> beforeBatchWrite;
@@ -81,6 +84,7 @@ struct KeyCheck
     int sampled = 0;
     int ok = 0;
     int keyFailures = 0;      // implausible plaintext, GCM authentication, data key unwrap
+    int unverifiable = 0;     // decrypted, but too short to prove the key: neither ok nor failed
     bool wrongKeySuspected = false;
     QString detail;           // human sentence
 };
@@ -138,8 +142,10 @@ struct OperationResult
     QList<DataKeyPlan> dataKeyFailures; // keys an operation could not (or refused to) handle
     QList<DataKeyLoss> dataKeysKept;    // rollback: not deleted because still referenced
     QList<ValueFailure> valuesLost;     // rollback --accept-loss: now undecryptable
-    bool refused = false;  // a safety rule stopped part of the work (exit code 3)
+    bool refused = false;  // a safety rule stopped the work before anything was written (exit code 3)
     QString refusal;
+    QString unfinished;    // the run wrote what it could, but part of the job was held back (exit 1):
+                           // rollback's data keys that values still reference
     bool canceled = false;
     bool canceledBeforeCommit = false; // one-transaction operation stopped before its commit:
                                        // nothing was written (a note says so)
@@ -167,8 +173,8 @@ struct OperationResult
 // SIGINT, the shell's convention. Committed work stays; running the command again finishes.
 inline constexpr int kExitInterrupted = 130;
 
-// product.md §4: 3 when refused, kExitInterrupted when interrupted, 1 with failures or
-// conflicts, 0 otherwise.
+// product.md §4: 3 when refused, kExitInterrupted when interrupted, 1 with failures, conflicts or
+// an unfinished part, 0 otherwise.
 int exitCodeFor(const OperationResult& result);
 
 } // namespace mk::model

@@ -74,7 +74,8 @@ Result<OperationResult> reEncrypt(const Target& target,
             return std::nullopt;
         return spec;
     };
-    auto facts = engine::scanForPreflight(*opened, ring, planFor, engine::rewrittenLocations(), pool, context);
+    auto facts = engine::scanForPreflight(*opened, ring, planFor, engine::rewrittenLocations(), pool, context,
+                                          options.includeUnverifiable);
     if (!facts)
         return std::unexpected(facts.error());
     Preflight& preflight = result.preflight;

@@ -94,7 +94,7 @@ Result<OperationResult> rewrap(const Target& target,
         for (int i = 0; i < store::secretLocations().size(); ++i)
             touched << i;
     }
-    auto facts = engine::scanForPreflight(*opened, ring, planFor, touched, pool, context);
+    auto facts = engine::scanForPreflight(*opened, ring, planFor, touched, pool, context, options.includeUnverifiable);
     if (!facts)
         return std::unexpected(facts.error());
     Preflight& preflight = result.preflight;
@@ -163,6 +163,8 @@ Result<OperationResult> rewrap(const Target& target,
                                    "available_encryption_providers with its own section)")
                         .arg(providerId));
     const crypto::KekProvider& provider = *wrapper;
+    for (const QString& warning : provider.warnings())
+        result.notes << warning;
     const QString today = QDate::currentDate().toString(QStringLiteral("yyyy-MM-dd"));
     const QString updated = engine::nowLocalText();
 
@@ -180,8 +182,22 @@ Result<OperationResult> rewrap(const Target& target,
         auto wrapped = dek ? provider.wrap(dek->view()) : crypto::Result<QByteArray>(std::unexpected(dek.error()));
         auto back = wrapped ? provider.unwrap(*wrapped) : crypto::Result<crypto::SecretBytes>(std::unexpected(wrapped.error()));
         if (!back || !back->equals(*dek) || row == ring.rows().cend()) {
+            // Say why: the unwrap here, the provider's wrap or unwrap (with its error), or a wrap
+            // that does not give the key back.
+            QString why;
+            if (row == ring.rows().cend())
+                why = QStringLiteral("the data key row is gone");
+            else if (!dek)
+                why = QStringLiteral("unwrapping it with its current provider failed: %1").arg(dek.error().detail);
+            else if (!wrapped)
+                why = QStringLiteral("%1 could not wrap it: %2").arg(providerId, wrapped.error().detail);
+            else if (!back)
+                why = QStringLiteral("%1 wrapped it but could not unwrap the result: %2")
+                          .arg(providerId, back.error().detail);
+            else
+                why = QStringLiteral("%1 unwrapped the new wrap to other bytes").arg(providerId);
             DataKeyPlan failed = plan;
-            failed.action = QStringLiteral("skip (re-wrapping did not round-trip)");
+            failed.action = QStringLiteral("skip (re-wrapping did not round-trip: %1)").arg(why);
             result.dataKeyFailures << failed;
             continue;
         }

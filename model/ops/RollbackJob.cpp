@@ -64,7 +64,8 @@ Result<OperationResult> rollback(const Target& target,
             return std::nullopt;
         return spec;
     };
-    auto facts = engine::scanForPreflight(*opened, ring, planFor, engine::rewrittenLocations(), pool, context);
+    auto facts = engine::scanForPreflight(*opened, ring, planFor, engine::rewrittenLocations(), pool, context,
+                                          options.includeUnverifiable);
     if (!facts)
         return std::unexpected(facts.error());
     Preflight& preflight = result.preflight;
@@ -139,6 +140,9 @@ Result<OperationResult> rollback(const Target& target,
     plan.locations = engine::rewrittenLocations();
     plan.legacySecret = target.secretKey;
     plan.changedValues = &changedValues;
+    // A failing field must not hold back its healthy neighbours in the same cell: they are rolled
+    // back, the failing one stays as it is (and keeps its data key, rule 6).
+    plan.partialCells = true;
     if (auto rewritten = engine::rewriteCells(*opened, ring, plan, options, pool, context, result); !rewritten)
         return std::unexpected(rewritten.error());
     if (result.canceled) {
@@ -235,15 +239,19 @@ Result<OperationResult> rollback(const Target& target,
             refusedLocations.insert(l);
     }
     if (refusedKeys > 0) {
-        result.refused = true;
-        result.refusal = QStringLiteral("%1 data keys were not deleted because values still reference "
-                                        "them (%2). Deleting them would make those values unreadable. "
-                                        "If a Mosaicoo/Grafana server is still running, it keeps writing "
-                                        "values under data keys: stop it (or disable envelope encryption) "
-                                        "and run rollback again. Use --accept-loss only to give up those "
-                                        "values.")
-                             .arg(refusedKeys)
-                             .arg(joinedSorted(refusedLocations));
+        // The values are rolled back; only the deletion of these keys was held back (rule 6). That
+        // is an unfinished run (exit 1), not a refusal: a refusal writes nothing.
+        result.unfinished = QStringLiteral("%1 values were %2, but %3 data keys were kept because values "
+                                           "still reference them (%4); deleting them would make those "
+                                           "values unreadable. If a Mosaicoo/Grafana server is still "
+                                           "running, it keeps writing values under data keys: stop it "
+                                           "(or disable envelope encryption) and run rollback again. Use "
+                                           "--accept-loss only to give up those values.")
+                                .arg(result.changed)
+                                .arg(result.dryRun ? QStringLiteral("would be rolled back")
+                                                   : QStringLiteral("rolled back"))
+                                .arg(refusedKeys)
+                                .arg(joinedSorted(refusedLocations));
     }
     if (result.dataKeysKept.size() > refusedKeys)
         result.notes << QStringLiteral("%1 data keys are kept because values that failed to roll back "

@@ -5,6 +5,8 @@
 #include "model/ops/KeyRing.h"
 #include "model/store/SecretLocation.h"
 
+#include <QJsonDocument>
+#include <QJsonParseError>
 #include <QStringDecoder>
 
 #include <cstring>
@@ -39,13 +41,71 @@ FailureReason reasonForCryptoError(int cryptoErrorCode)
     return FailureReason::Other;
 }
 
-bool isPlausiblePlaintext(const store::SecretLocation& location, QByteArrayView plaintext)
+namespace {
+
+bool isControl(char32_t c)
 {
-    if (location.table == QLatin1String("cache_data"))
-        return true; // gob-encoded cache items are binary
+    return (c < 0x20 && c != U'\t' && c != U'\n' && c != U'\r') || (c >= 0x7f && c <= 0x9f);
+}
+
+// A JSON object or array (or `null`: an empty secrets.value, formats.md §2.2) is structure that
+// random bytes almost never have: it proves the key whatever its length.
+bool isJsonDocument(QByteArrayView plaintext)
+{
+    if (plaintext == "null")
+        return true;
+    if (plaintext.size() < 2 || !(plaintext.front() == '{' || plaintext.front() == '['))
+        return false;
+    QJsonParseError error{};
+    (void)QJsonDocument::fromJson(plaintext.toByteArray(), &error);
+    return error.error == QJsonParseError::NoError;
+}
+
+} // namespace
+
+PlaintextJudgement judgePlaintext(const store::SecretLocation& location, ValueFormat format, QByteArrayView plaintext)
+{
+    if (location.table == QLatin1String("cache_data") || plaintext.isEmpty())
+        return {}; // gob-encoded cache items are binary; an empty text is the same under any key
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     const QString text = decoder.decode(plaintext);
-    return !decoder.hasError();
+    if (decoder.hasError())
+        return {Plausibility::Implausible, QStringLiteral("plaintext is not valid UTF-8 text")};
+    bool ascii = true;
+    for (const char32_t c : QStringView(text).toUcs4()) {
+        if (isControl(c))
+            return {Plausibility::Implausible, QStringLiteral("plaintext contains control characters")};
+        ascii = ascii && c < 0x80;
+    }
+    if (isJsonDocument(plaintext))
+        return {};
+    const bool legacyCfb = format == ValueFormat::LegacyCfb || format == ValueFormat::LegacyCfbPrefixed;
+    if (legacyCfb && plaintext.size() < (ascii ? kMinVerifiableAscii : kMinVerifiableText))
+        return {Plausibility::Unverifiable,
+                QStringLiteral("a %1-byte text is too short to prove that this secret key encrypted it")
+                    .arg(plaintext.size())};
+    return {};
+}
+
+std::optional<DecryptFailure> failureForPlaintext(const ValueRecord& record,
+                                                  QByteArray& plaintext,
+                                                  UnverifiablePolicy policy)
+{
+    const PlaintextJudgement judgement
+        = judgePlaintext(store::secretLocations().at(record.locationIndex), record.format, QByteArrayView(plaintext));
+    switch (judgement.verdict) {
+    case Plausibility::Plausible:
+        return std::nullopt;
+    case Plausibility::Unverifiable:
+        if (policy == UnverifiablePolicy::Accept)
+            return std::nullopt;
+        wipe(plaintext);
+        return DecryptFailure{FailureReason::Unverifiable, judgement.detail};
+    case Plausibility::Implausible:
+        break;
+    }
+    wipe(plaintext);
+    return DecryptFailure{FailureReason::ImplausiblePlaintext, judgement.detail};
 }
 
 void wipe(QByteArray& buffer)
@@ -57,7 +117,9 @@ void wipe(QByteArray& buffer)
     buffer.clear();
 }
 
-std::expected<QByteArray, DecryptFailure> decryptValue(const ValueRecord& record, const KeyRing& ring)
+std::expected<QByteArray, DecryptFailure> decryptValue(const ValueRecord& record,
+                                                       const KeyRing& ring,
+                                                       UnverifiablePolicy policy)
 {
     if (record.problem)
         return std::unexpected(DecryptFailure{*record.problem, {}});
@@ -65,12 +127,8 @@ std::expected<QByteArray, DecryptFailure> decryptValue(const ValueRecord& record
     if (!plaintext)
         return std::unexpected(DecryptFailure{reasonForCryptoError(static_cast<int>(plaintext.error().code)),
                                               plaintext.error().detail});
-    const store::SecretLocation& location = store::secretLocations().at(record.locationIndex);
-    if (!isPlausiblePlaintext(location, QByteArrayView(*plaintext))) {
-        wipe(*plaintext);
-        return std::unexpected(DecryptFailure{FailureReason::ImplausiblePlaintext,
-                                              QStringLiteral("plaintext is not valid UTF-8 text")});
-    }
+    if (auto failure = failureForPlaintext(record, *plaintext, policy))
+        return std::unexpected(std::move(*failure));
     return std::move(*plaintext);
 }
 

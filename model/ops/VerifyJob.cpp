@@ -23,16 +23,21 @@ struct Checked
 {
     std::optional<DecryptFailure> failure;
     QByteArray sha256;
+    std::optional<QString> unverifiable; // decrypts, but too short to prove its key: why
 };
 
 Checked check(const ValueRecord& record, const KeyRing& ring)
 {
     Checked checked;
-    auto plaintext = decryptValue(record, ring);
+    auto plaintext = decryptValue(record, ring, UnverifiablePolicy::Accept);
     if (!plaintext) {
         checked.failure = plaintext.error();
         return checked;
     }
+    const PlaintextJudgement judgement = judgePlaintext(store::secretLocations().at(record.locationIndex),
+                                                        record.format, QByteArrayView(*plaintext));
+    if (judgement.verdict == Plausibility::Unverifiable)
+        checked.unverifiable = judgement.detail;
     checked.sha256 = QCryptographicHash::hash(*plaintext, QCryptographicHash::Sha256);
     wipe(*plaintext);
     return checked;
@@ -95,6 +100,13 @@ Result<VerifyResult> runVerify(const Target& target, const VerifyOptions& option
                     ++perLocation.ok;
                     ++result.ok;
                     outcome.plaintextSha256 = checked.at(i).sha256;
+                    if (checked.at(i).unverifiable) {
+                        ++result.unverifiable;
+                        result.unverifiableValues << ValueFailure{location.table, location.column, record.rowId,
+                                                                  record.field, FailureReason::Unverifiable,
+                                                                  *checked.at(i).unverifiable};
+                        outcome.unverifiable = true;
+                    }
                 }
                 rows.insert(location.key + QLatin1Char('/') + record.rowId);
                 outcomes << outcome;

@@ -43,6 +43,7 @@ struct ValueOutcome
     QString field;
     std::optional<FailureReason> failure;
     QByteArray plaintextSha256; // SHA-256 of the plaintext when it decrypted (never the plaintext)
+    bool unverifiable = false;  // decrypted, but too short to prove the key (counted as ok)
 };
 
 struct VerifyOptions
@@ -57,6 +58,10 @@ struct VerifyResult
     qint64 ok = 0;
     qint64 failed = 0;
     QList<ValueFailure> failures;
+    // Of the ok values: legacy AES-CFB texts too short to prove that this secret key encrypted them
+    // (reason Unverifiable). Not failures; the operations leave them alone unless told otherwise.
+    qint64 unverifiable = 0;
+    QList<ValueFailure> unverifiableValues;
     QList<LocationVerify> locations;
     bool canceled = false;
     qint64 durationMs = 0;

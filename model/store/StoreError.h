@@ -23,6 +23,7 @@ enum class ErrorCode
     QueryFailed,      // a statement failed (detail holds the driver error)
     Conflict,         // optimistic write lost: the row changed under us
     Io,               // backup/restore file problems
+    Busy,             // another console operation holds the database's operation lock
 };
 
 struct Error

@@ -1,6 +1,7 @@
 // The operation wizards driven like a user (mouse clicks and typing, offscreen) on copies of the
 // fixtures; afterwards the database is checked through the engine against the fixture's expected
 // plaintext digests (tests/unit/ops/OpsTestSupport: verifyLines).
+#include "crypto/Payload.h"
 #include "model/ops/FailureReason.h"
 #include "model/ops/RollbackJob.h"
 #include "tests/gui/GuiTestSupport.h"
@@ -23,6 +24,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -35,6 +37,8 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -71,6 +75,7 @@ private slots:
     void realFixtures_data();
     void realFixtures();
     void keyboardOnly();
+    void shortLegacyValueNeedsTheTick();
 
 private:
     QString openFixture(const QString& path, const QByteArray& secretKey = {});
@@ -823,6 +828,55 @@ void TestWizards::keyboardOnly()
     QVERIFY(wizard->lastResult()->dryRun);
     QTest::keyClick(wizard, Qt::Key_Escape);
     QTRY_VERIFY(!m_window->currentWizard());
+}
+
+// A legacy value of three characters cannot prove its key: the preflight offers to include such
+// values (unticked, they are reported and kept); ticked, the run rewrites it.
+void TestWizards::shortLegacyValueNeedsTheTick()
+{
+    QTemporaryDir plantDir;
+    const QString planted = test::copyFixture(synthetic("mixed-default-key.db"), plantDir.path());
+    {
+        auto payload = crypto::encryptPayload("abc", test::kDefaultSecretKey);
+        QVERIFY(payload.has_value());
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("plant"));
+        db.setDatabaseName(planted);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO user_auth (id, user_id, auth_module, auth_id, created, "
+                                 "o_auth_access_token) VALUES (9100, 1, 'oauth_test', 'x', '2025-01-01 00:00:00', ?)"));
+        q.addBindValue(QString::fromLatin1(payload->toBase64()));
+        QVERIFY(q.exec());
+        q = QSqlQuery();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("plant"));
+    const QString path = openFixture(planted);
+    QVERIFY(!path.isEmpty());
+    OperationWizard* wizard = openWizard("actionReEncrypt");
+    QVERIFY(wizard);
+    toPreflightDone(wizard);
+    if (QTest::currentTestFailed())
+        return;
+    auto* include = wizard->findChild<QCheckBox*>(QStringLiteral("includeUnverifiableCheckBox"));
+    QVERIFY(include);
+    QVERIFY(include->isVisible());
+    QVERIFY(!include->isChecked());
+    QVERIFY(test::clickChild(wizard, QStringLiteral("includeUnverifiableCheckBox")));
+    QVERIFY(include->isChecked());
+    QVERIFY(test::clickForward(wizard)); // options
+    QVERIFY(test::clickForward(wizard)); // backup
+    backupNow(wizard);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(test::clickForward(wizard)); // confirm
+    runFromConfirm(wizard);
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(wizard->lastResult()->failed, 0);
+    const QString digest = QString::fromLatin1(QCryptographicHash::hash("abc", QCryptographicHash::Sha256).toHex());
+    QVERIFY(test::verifyLines(test::targetFor(path, test::kDefaultSecretKey))
+                .contains(QStringLiteral("user_auth\t9100\to_auth_access_token\t%1").arg(digest)));
 }
 
 QTEST_MAIN(TestWizards)

@@ -30,8 +30,11 @@ bool writeFile(const QString& path, const QByteArray& bytes)
 }
 
 // grafana.ini with both providers (current: `current`), the PIN through $__file{}.
-QString writeConfig(
-    const QString& dir, const QString& name, const QString& current, const QByteArray& pin)
+QString writeConfig(const QString& dir,
+    const QString& name,
+    const QString& current,
+    const QByteArray& pin,
+    const QString& keyLabel = kKey)
 {
     const QString pinFile = dir + QStringLiteral("/") + name + QStringLiteral(".pin");
     writeFile(pinFile, pin + '\n');
@@ -41,7 +44,7 @@ QString writeConfig(
                        "available_encryption_providers = secretKey.v1 pkcs11.hsm\n\n"
                        "[security.encryption.pkcs11.hsm]\nmodule = %2\ntoken_label = %3\n"
                        "pin = $__file{%4}\nkey_label = %5\n")
-            .arg(current, QString::fromLatin1(test::SoftHsm::kModule), kToken, pinFile, kKey)
+            .arg(current, QString::fromLatin1(test::SoftHsm::kModule), kToken, pinFile, keyLabel)
             .toUtf8());
     return ini;
 }
@@ -80,6 +83,7 @@ private Q_SLOTS:
     void everyFixtureIntoTheHsmAndBack();
     void wrongPinWritesNothing();
     void cliProviderOption();
+    void keyMadeByPkcs11Tool();
 
 private:
     test::SoftHsm m_hsm;
@@ -244,6 +248,52 @@ void TestKmsRewrap::cliProviderOption()
     const QStringList lines
         = test::verifyLines(test::targetFor(copy, test::kDefaultSecretKey), 2, &error);
     QVERIFY2(lines == test::expectedLines(fixture), qPrintable(error));
+}
+
+// A key made the usual way, `pkcs11-tool --keygen --key-type AES:32` without --private: a public,
+// non-sensitive but non-extractable object. It works (its value never leaves the token), with a
+// warning that it is usable without the PIN; every data key moves into the HSM and decrypts.
+void TestKmsRewrap::keyMadeByPkcs11Tool()
+{
+    const QString cli = qEnvironmentVariable("MK_CLI");
+    if (cli.isEmpty() || !QFileInfo::exists(cli))
+        QSKIP("MK_CLI not set (run through ctest)");
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("MOSAICOO_SECRET_KEY"), QString::fromLatin1(test::kDefaultSecretKey));
+    env.insert(QStringLiteral("SOFTHSM2_CONF"), m_hsm.configFile());
+    QProcess tool;
+    tool.setProcessEnvironment(env);
+    tool.setProcessChannelMode(QProcess::MergedChannels);
+    tool.start(QStringLiteral("pkcs11-tool"),
+        {QStringLiteral("--module"), QString::fromLatin1(test::SoftHsm::kModule), QStringLiteral("--token-label"),
+            kToken, QStringLiteral("--login"), QStringLiteral("--pin"), QString::fromLatin1(test::SoftHsm::kPin),
+            QStringLiteral("--keygen"), QStringLiteral("--key-type"), QStringLiteral("AES:32"),
+            QStringLiteral("--label"), QStringLiteral("tool-kek")});
+    QVERIFY2(tool.waitForStarted(10'000), "pkcs11-tool (package opensc) is not installed: run cmake/dev.sh");
+    QVERIFY(tool.waitForFinished(60'000));
+    QVERIFY2(tool.exitCode() == 0, tool.readAll().constData());
+
+    const QString fixture = test::syntheticFixturesDir() + QStringLiteral("/mixed-default-key.db");
+    QTemporaryDir dir;
+    const QString copy = test::copyFixture(fixture, dir.path());
+    const QString ini = writeConfig(dir.path(), QStringLiteral("grafana.ini"), QStringLiteral("secretKey.v1"),
+        test::SoftHsm::kPin, QStringLiteral("tool-kek"));
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(cli,
+        {QStringLiteral("re-encrypt-data-keys"), QStringLiteral("--db"), copy, QStringLiteral("--config"), ini,
+            QStringLiteral("--provider"), kHsm});
+    QVERIFY(p.waitForFinished(120'000));
+    const QString output = QString::fromUtf8(p.readAll());
+    QVERIFY2(p.exitCode() == 0, qPrintable(output));
+    QVERIFY2(output.contains(QLatin1String("public token object (CKA_PRIVATE=false)")), qPrintable(output));
+    QVERIFY(!output.contains(QLatin1String("did not round-trip")));
+    for (const store::DataKeyRow& key : dataKeys(test::targetFor(copy, test::kDefaultSecretKey)))
+        QCOMPARE(key.provider, kHsm);
+    QString error;
+    const QStringList lines = test::verifyLines(target(copy, ini), 2, &error);
+    QVERIFY2(lines == test::expectedLines(fixture), qPrintable(test::describeDifference(test::expectedLines(fixture), lines)));
 }
 
 QTEST_GUILESS_MAIN(TestKmsRewrap)

@@ -1,10 +1,12 @@
 // The operations through mosaicoo-keys-cli (product.md §4): one JSON object on stdout, exit codes
 // 0 / 1 / 2 / 3, dry runs leave the file alone, the new secret key is never printed.
+#include "model/ops/OpenedDatabase.h"
 #include "tests/support/TestData.h"
 #include "tests/unit/ops/CliRunner.h"
 #include "tests/unit/ops/OperationsTestSupport.h"
 #include "tests/unit/ops/OpsTestSupport.h"
 
+#include <QCoreApplication>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -53,7 +55,7 @@ private Q_SLOTS:
     void reEncryptJson();
     void brokenExitsOne();
     void wrongKeyExitsThree();
-    void rollbackRefusalExitsThree();
+    void rollbackKeptKeysExitOne();
     void usageErrorsExitTwo();
     void rewrapRefusesBrokenKeyUnlessForced();
     void changeSecretKeyPrintsConfigButNotKey();
@@ -61,6 +63,7 @@ private Q_SLOTS:
     void backupAndRestore();
     void dryRunLeavesFileAlone();
     void humanSummary();
+    void secondWriterIsRefused();
 
 private:
     QString copy(const QString& fixture) { return test::copyFixture(fixture, m_dir->path()); }
@@ -121,16 +124,25 @@ void TestCliOperations::wrongKeyExitsThree()
         QVERIFY(run.err.contains("--force"));
     }
     QCOMPARE(test::fileDigest(db), digest);
+    // With the right key it runs; the one legacy value too short to prove the key needs the opt-in.
     const Run right = runCli({QStringLiteral("--db"), db, QStringLiteral("re-encrypt")}, test::kCustomSecretKey);
-    QCOMPARE(right.exitCode, 0);
+    QCOMPARE(right.exitCode, 1);
+    QVERIFY2(right.out.contains("unverifiable"), right.out.constData());
+    const Run optIn = runCli({QStringLiteral("--db"), db, QStringLiteral("re-encrypt"), QStringLiteral("--include-unverifiable")},
+                             test::kCustomSecretKey);
+    QCOMPARE(optIn.exitCode, 0);
 }
 
-void TestCliOperations::rollbackRefusalExitsThree()
+// Keys kept because cache_data still references them: the values were rolled back, so this is an
+// unfinished run (exit 1, "unfinished"), not a refusal (exit 3 means nothing was written).
+void TestCliOperations::rollbackKeptKeysExitOne()
 {
     const QString db = copy(real("anmawxz"));
     const Run refused = runCli({QStringLiteral("--db"), db, QStringLiteral("rollback"), QStringLiteral("--json")});
-    QCOMPARE(refused.exitCode, 3);
-    QCOMPARE(refused.json[QStringLiteral("refused")].toBool(), true);
+    QCOMPARE(refused.exitCode, 1);
+    QCOMPARE(refused.json[QStringLiteral("refused")].toBool(), false);
+    QVERIFY(refused.json[QStringLiteral("changed")].toInt() > 0);
+    QVERIFY(refused.json[QStringLiteral("unfinished")].toString().contains(QLatin1String("--accept-loss")));
     QCOMPARE(refused.json[QStringLiteral("dataKeysKept")].toArray().size(), 1);
     const Run accepted = runCli({QStringLiteral("--db"), db, QStringLiteral("rollback"), QStringLiteral("--json"),
                                  QStringLiteral("--accept-loss")});
@@ -261,6 +273,33 @@ void TestCliOperations::humanSummary()
     QVERIFY(run.out.contains("re-encrypt: 108 values processed"));
     QVERIFY(run.out.contains("FAILED plugin_setting.secure_json_data row 7 field token"));
     QVERIFY(run.out.contains("data key created"));
+}
+
+// While one operation writes (here: this test process holding the operation lock, as a running CLI
+// or console would), a second writing run is refused (exit 3) before it writes anything; dry runs
+// and reads go on; once the lock is gone the run works.
+void TestCliOperations::secondWriterIsRefused()
+{
+    const QString db = copy(synthetic("mixed-default-key.db"));
+    const QByteArray digest = test::fileDigest(db);
+    {
+        auto holder = model::openTarget(test::targetFor(db, test::kDefaultSecretKey), model::AccessMode::ReadWrite);
+        QVERIFY2(holder.has_value(), holder ? "" : qPrintable(holder.error().message));
+        for (const char* command : {"re-encrypt", "rollback", "rotate"}) {
+            const Run refused = runCli({QStringLiteral("--db"), db, QLatin1String(command), QStringLiteral("--json")});
+            QCOMPARE(refused.exitCode, 3);
+            QVERIFY2(refused.err.contains("another mosaicoo-keys operation is writing to this database (process "
+                                          + QByteArray::number(QCoreApplication::applicationPid()) + ")"),
+                     refused.err.constData());
+        }
+        const Run dryRun = runCli({QStringLiteral("--db"), db, QStringLiteral("re-encrypt"), QStringLiteral("--dry-run")});
+        QCOMPARE(dryRun.exitCode, 0);
+        QCOMPARE(runCli({QStringLiteral("--db"), db, QStringLiteral("status")}).exitCode, 0);
+    }
+    QCOMPARE(test::fileDigest(db), digest);
+    const Run after = runCli({QStringLiteral("--db"), db, QStringLiteral("re-encrypt"), QStringLiteral("--json")});
+    QCOMPARE(after.exitCode, 0);
+    QVERIFY(after.json[QStringLiteral("changed")].toInt() > 0);
 }
 
 QTEST_GUILESS_MAIN(TestCliOperations)

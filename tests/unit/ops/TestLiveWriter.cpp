@@ -336,7 +336,7 @@ QStringList digestsOfRow(const model::Target& target, const QString& locationKey
     for (const model::ValueRecord& v : test::scanValues(target)) {
         if (store::secretLocations().at(v.locationIndex).key != locationKey || v.rowId != rowId)
             continue;
-        auto plaintext = model::decryptValue(v, ring);
+        auto plaintext = model::decryptValue(v, ring, model::UnverifiablePolicy::Accept);
         digests << (plaintext ? QString::fromLatin1(QCryptographicHash::hash(*plaintext, QCryptographicHash::Sha256).toHex())
                               : QString());
         if (formats)
@@ -412,11 +412,13 @@ void TestLiveWriter::operationsUnderLiveWriter()
         const char* name;
         QStringList args;
     };
+    // large-20k.db holds legacy values too short to prove their key, all under the right one.
+    const QString include = QStringLiteral("--include-unverifiable");
     const QList<Step> steps{
-        {"re-encrypt", {QStringLiteral("re-encrypt")}},
+        {"re-encrypt", {QStringLiteral("re-encrypt"), include}},
         {"rotate", {QStringLiteral("rotate")}},
-        {"re-encrypt after rotate", {QStringLiteral("re-encrypt")}},
-        {"rollback", {QStringLiteral("rollback")}},
+        {"re-encrypt after rotate", {QStringLiteral("re-encrypt"), include}},
+        {"rollback", {QStringLiteral("rollback"), include}},
     };
     quint32 seed = engine == QLatin1String("sqlite") ? 11 : 23;
     for (const Step& step : steps) {
@@ -488,7 +490,9 @@ void TestLiveWriter::operationsUnderLiveWriter()
         QVERIFY2(rereads >= 0, qPrintable(what + QStringLiteral(": no rereads in the report")));
         QVERIFY2(rereads <= updatesDuring,
                  qPrintable(what + QStringLiteral(": %1 re-reads but only %2 updates by the writer").arg(rereads).arg(updatesDuring)));
-        QCOMPARE(run.exitCode, json.value(QStringLiteral("refused")).toBool() ? 3 : (conflicts > 0 ? 1 : 0));
+        QCOMPARE(run.exitCode, json.value(QStringLiteral("refused")).toBool()
+                                   ? 3
+                                   : (conflicts > 0 || json.contains(QStringLiteral("unfinished")) ? 1 : 0));
 
         const QList<model::ValueRecord> values = test::scanValues(target, &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -552,7 +556,8 @@ void TestLiveWriter::operationsUnderLiveWriter()
                 QVERIFY2(keysUsedSinceStart.contains(id),
                          qPrintable(what + QStringLiteral(": kept key %1 was not used by the writer").arg(id)));
             }
-            QCOMPARE(json.value(QStringLiteral("refused")).toBool(), !kept.isEmpty());
+            QVERIFY(!json.value(QStringLiteral("refused")).toBool()); // values were written: never a refusal
+            QCOMPARE(json.contains(QStringLiteral("unfinished")), !kept.isEmpty());
             QVERIFY2(rereads >= 1 || conflicts >= 1,
                      qPrintable(what + QStringLiteral(": no row changed under the operation (no overlap)")));
         }

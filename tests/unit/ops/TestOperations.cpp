@@ -30,6 +30,15 @@ using namespace mk;
 
 namespace {
 
+// The fixtures' values are all under the keys the tests give, their short legacy values too:
+// the operations may rewrite those (the default path is pinned in TestSafetyRegressions).
+template <typename Options> Options trusted()
+{
+    Options options;
+    options.includeUnverifiable = true;
+    return options;
+}
+
 QString fixturePath(const QString& name)
 {
     if (name.endsWith(QLatin1String(".db")) && QFileInfo::exists(test::syntheticFixturesDir() + QLatin1Char('/') + name))
@@ -167,7 +176,7 @@ void TestOperations::reEncryptKeepsEveryPlaintext()
     const QHash<QString, QByteArray> before = test::snapshotCells(target);
     const QStringList expectedFailures = test::expectedFailures(test::expectedLines(fixture));
 
-    const auto result = model::runReEncrypt(target, {}, nullptr);
+    const auto result = model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr);
     QVERIFY2(result.has_value(), result ? "" : qPrintable(result.error().message));
     QCOMPARE(failureClasses(result->failures), expectedFailures);
     QCOMPARE(result->failed, qint64(expectedFailures.size()));
@@ -219,7 +228,7 @@ void TestOperations::reEncryptKeepsEveryPlaintext()
     }
 
     // Idempotent: a second run has nothing left to do and fails the same way.
-    const auto again = model::runReEncrypt(target, {}, nullptr);
+    const auto again = model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr);
     QVERIFY(again.has_value());
     QCOMPARE(again->changed, 0);
     QCOMPARE(again->failed, result->failed);
@@ -250,6 +259,7 @@ void TestOperations::rollbackKeepsEveryPlaintext()
     const model::Target target = test::targetFor(copy(fixture), keyFor(fixture));
     const QStringList expectedFailures = test::expectedFailures(test::expectedLines(fixture));
     model::RollbackOptions options;
+    options.includeUnverifiable = true;
     options.format = legacyFormat ? model::RollbackFormat::Legacy : model::RollbackFormat::Prefixed92;
 
     const auto result = model::runRollback(target, options, nullptr);
@@ -271,8 +281,9 @@ void TestOperations::rollbackKeepsEveryPlaintext()
     remaining.sort();
     kept.sort();
     QCOMPARE(remaining, kept);
-    QCOMPARE(result->refused, keptForOthers);
-    QCOMPARE(model::exitCodeFor(*result), keptForOthers ? 3 : (expectedFailures.isEmpty() ? 0 : 1));
+    QVERIFY(!result->refused); // values were rolled back: kept keys make an unfinished run, not a refusal
+    QCOMPARE(!result->unfinished.isEmpty(), keptForOthers);
+    QCOMPARE(model::exitCodeFor(*result), keptForOthers || !expectedFailures.isEmpty() ? 1 : 0);
     const bool hasCacheData = fixture.contains(QLatin1String("anmawxz"));
     QCOMPARE(keptForOthers, hasCacheData);
     if (!hasCacheData && expectedFailures.isEmpty())
@@ -304,6 +315,8 @@ void TestOperations::rewrapDataKeys()
     const bool broken = fixture.endsWith(QLatin1String("broken.db"));
 
     model::RewrapDataKeysOptions options;
+
+    options.includeUnverifiable = true;
     auto result = model::runRewrapDataKeys(target, options, nullptr);
     QStringList skipped;
     if (broken) {
@@ -363,6 +376,7 @@ void TestOperations::changeSecretKeyTwice()
     model::Target current = first;
     for (const QByteArray& next : {second, third}) {
         model::RewrapDataKeysOptions options;
+        options.includeUnverifiable = true;
         options.newSecretKey = next;
         options.newSecretKeySource = QStringLiteral("/etc/mosaicoo/new.key");
         options.force = broken;
@@ -437,14 +451,14 @@ void TestOperations::sequence()
         return true;
     };
 
-    const auto first = model::runReEncrypt(target, {}, nullptr);
+    const auto first = model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr);
     QVERIFY(first.has_value());
     check("re-encrypt");
     const QString firstKey = first->dataKeysCreated.value(0);
     QVERIFY(allUnder(firstKey));
     QVERIFY(model::runRotate(target, {}, nullptr).has_value());
     check("rotate");
-    const auto second = model::runReEncrypt(target, {}, nullptr);
+    const auto second = model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr);
     QVERIFY(second.has_value());
     check("second re-encrypt");
     if (first->changed > 0) {
@@ -452,15 +466,15 @@ void TestOperations::sequence()
         QVERIFY(second->dataKeysCreated.first() != firstKey);
         QVERIFY(allUnder(second->dataKeysCreated.first()));
     }
-    const auto rolledBack = model::runRollback(target, {}, nullptr);
+    const auto rolledBack = model::runRollback(target, trusted<model::RollbackOptions>(), nullptr);
     QVERIFY(rolledBack.has_value());
     check("rollback");
-    QCOMPARE(rolledBack->refused, fixture.contains(QLatin1String("anmawxz")));
+    QCOMPARE(!rolledBack->unfinished.isEmpty(), fixture.contains(QLatin1String("anmawxz")));
     for (const model::ValueRecord& v : test::scanValues(target)) {
         if (touchedByRewrite(v))
             QVERIFY2(model::isLegacy(v.format), qPrintable(describe(v)));
     }
-    const auto last = model::runReEncrypt(target, {}, nullptr);
+    const auto last = model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr);
     QVERIFY(last.has_value());
     check("final re-encrypt");
     if (first->changed > 0)
@@ -493,7 +507,7 @@ void TestOperations::dryRunsChangeNothing()
         options.outPath = backup;
         options.format = QStringLiteral("json");
         QVERIFY(model::runBackup(target, options, nullptr).has_value());
-        QVERIFY(model::runReEncrypt(target, {}, nullptr).has_value());
+        QVERIFY(model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr).has_value());
     }
     const QByteArray digest = test::fileDigest(path);
     QVERIFY(!digest.isEmpty());
@@ -501,10 +515,12 @@ void TestOperations::dryRunsChangeNothing()
     model::Result<model::OperationResult> result = std::unexpected(model::Error{});
     if (operation == QLatin1String("re-encrypt")) {
         model::ReEncryptOptions options;
+        options.includeUnverifiable = true;
         options.dryRun = true;
         result = model::runReEncrypt(target, options, nullptr);
     } else if (operation.startsWith(QLatin1String("rollback"))) {
         model::RollbackOptions options;
+        options.includeUnverifiable = true;
         options.dryRun = true;
         options.acceptLoss = operation.contains(QLatin1String("accept-loss"));
         options.format = operation.contains(QLatin1String("legacy")) ? model::RollbackFormat::Legacy
@@ -512,6 +528,7 @@ void TestOperations::dryRunsChangeNothing()
         result = model::runRollback(target, options, nullptr);
     } else if (operation == QLatin1String("rewrap") || operation == QLatin1String("change-key")) {
         model::RewrapDataKeysOptions options;
+        options.includeUnverifiable = true;
         options.dryRun = true;
         options.force = true;
         if (operation == QLatin1String("change-key"))
@@ -541,9 +558,10 @@ void TestOperations::dryRunReportsWhatTheRunDoes()
         const QString fixture = fixturePath(QLatin1String(name));
         const model::Target target = test::targetFor(copy(fixture), keyFor(fixture));
         model::ReEncryptOptions dry;
+        dry.includeUnverifiable = true;
         dry.dryRun = true;
         const auto predicted = model::runReEncrypt(target, dry, nullptr);
-        const auto done = model::runReEncrypt(target, {}, nullptr);
+        const auto done = model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr);
         QVERIFY(predicted.has_value() && done.has_value());
         QCOMPARE(predicted->changed, done->changed);
         QCOMPARE(predicted->failed, done->failed);
@@ -551,14 +569,16 @@ void TestOperations::dryRunReportsWhatTheRunDoes()
         QCOMPARE(failureClasses(predicted->failures), failureClasses(done->failures));
 
         model::RollbackOptions rollbackDry;
+
+        rollbackDry.includeUnverifiable = true;
         rollbackDry.dryRun = true;
         const auto predictedRollback = model::runRollback(target, rollbackDry, nullptr);
-        const auto rollback = model::runRollback(target, {}, nullptr);
+        const auto rollback = model::runRollback(target, trusted<model::RollbackOptions>(), nullptr);
         QVERIFY(predictedRollback.has_value() && rollback.has_value());
         QCOMPARE(predictedRollback->changed, rollback->changed);
         QCOMPARE(predictedRollback->dataKeysDeleted, rollback->dataKeysDeleted);
         QCOMPARE(predictedRollback->dataKeysDeletedIds, rollback->dataKeysDeletedIds);
-        QCOMPARE(predictedRollback->refused, rollback->refused);
+        QCOMPARE(predictedRollback->unfinished.isEmpty(), rollback->unfinished.isEmpty());
         QCOMPARE(predictedRollback->dataKeysKept.size(), rollback->dataKeysKept.size());
     }
 }
@@ -571,14 +591,17 @@ void TestOperations::rollbackRefusesToDeleteKeysUsedByCacheData()
     QVERIFY(preflight.has_value());
     QVERIFY(!preflight->warnings.filter(QStringLiteral("cache_data")).isEmpty());
 
-    const auto refused = model::runRollback(target, {}, nullptr);
+    const auto refused = model::runRollback(target, trusted<model::RollbackOptions>(), nullptr);
     QVERIFY(refused.has_value());
-    QVERIFY(refused->refused);
-    QCOMPARE(model::exitCodeFor(*refused), 3);
+    // The values were rolled back: not a refusal (that writes nothing) but an unfinished run.
+    QVERIFY(!refused->refused);
+    QVERIFY(refused->changed > 0);
+    QCOMPARE(model::exitCodeFor(*refused), 1);
     QCOMPARE(refused->dataKeysKept.size(), 1);
     QCOMPARE(refused->dataKeysKept.first().references, 2);
     QCOMPARE(refused->dataKeysKept.first().locations, QStringList{QStringLiteral("cache_data.data")});
-    QVERIFY(refused->refusal.contains(QLatin1String("--accept-loss")));
+    QVERIFY(refused->unfinished.contains(QLatin1String("--accept-loss")));
+    QVERIFY(refused->unfinished.contains(QLatin1String("rolled back")));
     const QString keptId = refused->dataKeysKept.first().id;
     const QList<store::DataKeyRow> keysLeft = test::dataKeysOf(target);
     QVERIFY(std::any_of(keysLeft.cbegin(), keysLeft.cend(),
@@ -589,6 +612,8 @@ void TestOperations::rollbackRefusesToDeleteKeysUsedByCacheData()
     QCOMPARE(verified->failed, 0);
 
     model::RollbackOptions accept;
+
+    accept.includeUnverifiable = true;
     accept.acceptLoss = true;
     const auto accepted = model::runRollback(target, accept, nullptr);
     QVERIFY(accepted.has_value());
@@ -607,13 +632,14 @@ void TestOperations::wrongSecretKeyIsRefused()
     const QString path = copy(fixture);
     const model::Target wrong = test::targetFor(path, test::kDefaultSecretKey);
     const QByteArray digest = test::fileDigest(path);
-    const auto reEncrypt = model::runReEncrypt(wrong, {}, nullptr);
+    const auto reEncrypt = model::runReEncrypt(wrong, trusted<model::ReEncryptOptions>(), nullptr);
     QVERIFY(!reEncrypt.has_value());
     QCOMPARE(reEncrypt.error().kind, model::ErrorKind::Refused);
-    const auto rollback = model::runRollback(wrong, {}, nullptr);
+    const auto rollback = model::runRollback(wrong, trusted<model::RollbackOptions>(), nullptr);
     QVERIFY(!rollback.has_value());
     QCOMPARE(rollback.error().kind, model::ErrorKind::Refused);
     model::RewrapDataKeysOptions change;
+    change.includeUnverifiable = true;
     change.newSecretKey = QByteArray("new key");
     const auto changed = model::runRewrapDataKeys(wrong, change, nullptr);
     QVERIFY(!changed.has_value());
@@ -623,6 +649,7 @@ void TestOperations::wrongSecretKeyIsRefused()
 
     // Forced: whatever does not decrypt is reported and never rewritten (no garbage in).
     model::ReEncryptOptions forced;
+    forced.includeUnverifiable = true;
     forced.force = true;
     const auto result = model::runReEncrypt(wrong, forced, nullptr);
     QVERIFY(result.has_value());
@@ -640,7 +667,7 @@ void TestOperations::envelopeDisabledWritesLegacy()
     model::Target target = test::targetFor(copy(fixture), keyFor(fixture));
     target.config.envelopeEncryptionDisabled = true;
     const int keys = test::dataKeysOf(target).size();
-    const auto result = model::runReEncrypt(target, {}, nullptr);
+    const auto result = model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr);
     QVERIFY(result.has_value());
     QVERIFY(result->dataKeysCreated.isEmpty());
     QCOMPARE(test::dataKeysOf(target).size(), keys); // data keys are kept, like upstream
@@ -656,7 +683,7 @@ void TestOperations::gcmConfigWritesGcm()
     const QString fixture = fixturePath(QStringLiteral("OpenVidu"));
     model::Target target = test::targetFor(copy(fixture), keyFor(fixture));
     target.config.security.algorithm = QStringLiteral("aes-gcm");
-    const auto result = model::runReEncrypt(target, {}, nullptr);
+    const auto result = model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr);
     QVERIFY(result.has_value());
     for (const model::ValueRecord& v : test::scanValues(target)) {
         if (touchedByRewrite(v))
@@ -669,6 +696,7 @@ void TestOperations::gcmConfigWritesGcm()
     QVERIFY(mismatch(target, fixture).isEmpty());
     // Rollback with --format legacy still writes unprefixed aes-cfb for old readers.
     model::RollbackOptions legacy;
+    legacy.includeUnverifiable = true;
     legacy.format = model::RollbackFormat::Legacy;
     QVERIFY(model::runRollback(target, legacy, nullptr).has_value());
     for (const model::ValueRecord& v : test::scanValues(target)) {
@@ -683,7 +711,7 @@ void TestOperations::freshSaltPerValue()
     const QString fixture = fixturePath(QStringLiteral("mixed-default-key.db"));
     const model::Target target = test::targetFor(copy(fixture), keyFor(fixture));
     // Default: one salt per batch and data key; fresh IVs.
-    QVERIFY(model::runReEncrypt(target, {}, nullptr).has_value());
+    QVERIFY(model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr).has_value());
     QSet<QByteArray> salts;
     QSet<QByteArray> ivs;
     qint64 envelope = 0;
@@ -700,6 +728,8 @@ void TestOperations::freshSaltPerValue()
     QCOMPARE(ivs.size(), envelope);
 
     model::ReEncryptOptions fresh;
+
+    fresh.includeUnverifiable = true;
     fresh.freshSaltPerValue = true;
     QVERIFY(model::runRotate(target, {}, nullptr).has_value());
     QVERIFY(model::runReEncrypt(target, fresh, nullptr).has_value());
@@ -729,7 +759,7 @@ void TestOperations::cancelAfterFirstBatch()
     const QString fixture = fixturePath(QStringLiteral("mixed-default-key.db"));
     const model::Target target = test::targetFor(copy(fixture), keyFor(fixture));
     if (operation == QLatin1String("rollback"))
-        QVERIFY(model::runReEncrypt(target, {}, nullptr).has_value());
+        QVERIFY(model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr).has_value());
     const QHash<QString, QByteArray> before = test::snapshotCells(target);
     const int keysBefore = test::dataKeysOf(target).size();
 
@@ -743,15 +773,18 @@ void TestOperations::cancelAfterFirstBatch()
     auto run = [&](model::JobContext* ctx) -> model::Result<model::OperationResult> {
         if (operation == QLatin1String("re-encrypt")) {
             model::ReEncryptOptions options;
+            options.includeUnverifiable = true;
             options.batchSize = 10;
             return model::runReEncrypt(target, options, ctx);
         }
         if (operation == QLatin1String("rollback")) {
             model::RollbackOptions options;
+            options.includeUnverifiable = true;
             options.batchSize = 10;
             return model::runRollback(target, options, ctx);
         }
         model::RewrapDataKeysOptions options;
+        options.includeUnverifiable = true;
         options.batchSize = 10;
         options.newSecretKey = newKey;
         return model::runRewrapDataKeys(target, options, ctx);
@@ -782,7 +815,7 @@ void TestOperations::cancelAfterFirstBatch()
     QVERIFY2(diff2.isEmpty(), qPrintable(diff2));
     if (operation == QLatin1String("re-encrypt")) {
         QVERIFY(finished->dataKeysCreated.isEmpty()); // the committed key of the first run is reused
-        QCOMPARE(model::runReEncrypt(target, {}, nullptr)->changed, 0);
+        QCOMPARE(model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr)->changed, 0);
     }
     if (operation == QLatin1String("rollback"))
         QVERIFY(test::dataKeysOf(target).isEmpty());
@@ -799,6 +832,7 @@ void TestOperations::concurrentWriterIsNotClobbered()
     QString changedRow;
     QByteArray written;
     model::ReEncryptOptions options;
+    options.includeUnverifiable = true;
     options.batchSize = 50;
     options.beforeBatchWrite = [&](const QString& location, const QStringList& rowIds) {
         if (!changedRow.isEmpty() || location != secrets->key)
@@ -840,7 +874,7 @@ void TestOperations::concurrentWriterIsNotClobbered()
     }
 
     // Nothing left for a re-run.
-    const auto again = model::runReEncrypt(target, {}, nullptr);
+    const auto again = model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr);
     QVERIFY(again.has_value());
     QCOMPARE(again->changed, 0);
     QCOMPARE(again->failed, 0);
@@ -873,8 +907,8 @@ void TestOperations::backupAndRestore()
     QVERIFY(QFileInfo(backup.outPath).permissions() & QFileDevice::ReadOwner);
 
     // Change everything: re-encrypt, rotate, rollback (keys deleted).
-    QVERIFY(model::runReEncrypt(target, {}, nullptr).has_value());
-    QVERIFY(model::runRollback(target, {}, nullptr).has_value());
+    QVERIFY(model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr).has_value());
+    QVERIFY(model::runRollback(target, trusted<model::RollbackOptions>(), nullptr).has_value());
     QVERIFY(test::dataKeysOf(target).isEmpty());
 
     model::RestoreOptions restore;
@@ -913,7 +947,7 @@ void TestOperations::restoreBringsBackActiveFlags()
     backup.format = QStringLiteral("json");
     QVERIFY(model::runBackup(target, backup, nullptr).has_value());
     QVERIFY(model::runRotate(target, {}, nullptr).has_value());
-    QVERIFY(model::runReEncrypt(target, {}, nullptr).has_value());
+    QVERIFY(model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr).has_value());
     const QList<store::DataKeyRow> changedKeys = test::dataKeysOf(target);
     QCOMPARE(changedKeys.size(), originalKeys.size() + 1);
 
@@ -1008,7 +1042,7 @@ void TestOperations::jsonShape()
 {
     const QString fixture = fixturePath(QStringLiteral("broken.db"));
     const model::Target target = test::targetFor(copy(fixture), keyFor(fixture));
-    const auto result = model::runReEncrypt(target, {}, nullptr);
+    const auto result = model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr);
     QVERIFY(result.has_value());
     const QJsonObject json = model::operationToJson(*result);
     for (const char* field : {"operation", "dryRun", "processed", "changed", "skipped", "failed", "failures",

@@ -2,6 +2,7 @@
 // on a representative subset of the fixtures: every plaintext survives every step, the values are in
 // the promised formats, a JSON backup restores the exact bytes, dry runs and conflicts are safe.
 #include "model/ops/BackupJob.h"
+#include "model/ops/OpenedDatabase.h"
 #include "model/ops/ReEncryptJob.h"
 #include "model/ops/RewrapDataKeysJob.h"
 #include "model/ops/RollbackJob.h"
@@ -26,6 +27,15 @@
 using namespace mk;
 
 namespace {
+
+// The fixtures' values are all under the keys the tests give, their short legacy values too:
+// the operations may rewrite those (the default path is pinned in TestSafetyRegressions).
+template <typename Options> Options trusted()
+{
+    Options options;
+    options.includeUnverifiable = true;
+    return options;
+}
 
 QString fixturePath(const QString& name)
 {
@@ -79,6 +89,8 @@ private Q_SLOTS:
     void concurrentWriterIsNotClobbered();
     void serverGoesAwayMidOperation_data();
     void serverGoesAwayMidOperation();
+    void secondWriterIsRefused_data();
+    void secondWriterIsRefused();
 };
 
 void TestServerOperations::initTestCase()
@@ -131,13 +143,14 @@ void TestServerOperations::everyOperation()
 
     // Dry run: not one byte changes.
     model::ReEncryptOptions dry;
+    dry.includeUnverifiable = true;
     dry.dryRun = true;
     const auto predicted = model::runReEncrypt(target, dry, nullptr);
     QVERIFY(predicted.has_value());
     QCOMPARE(test::snapshotCells(target), original);
 
     // re-encrypt: everything envelope under today's key; idempotent.
-    const auto reEncrypted = model::runReEncrypt(target, {}, nullptr);
+    const auto reEncrypted = model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr);
     QVERIFY2(reEncrypted.has_value(), reEncrypted ? "" : qPrintable(reEncrypted.error().message));
     QCOMPARE(failureClasses(reEncrypted->failures), expectedFailures);
     QCOMPARE(reEncrypted->changed, predicted->changed);
@@ -150,21 +163,21 @@ void TestServerOperations::everyOperation()
         QCOMPARE(v.format, model::ValueFormat::EnvelopeCfbPrefixed);
         QCOMPARE(v.dataKeyId, firstKey);
     }
-    QCOMPARE(model::runReEncrypt(target, {}, nullptr)->changed, 0);
+    QCOMPARE(model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr)->changed, 0);
 
     // rotate, re-encrypt under a new key.
     const auto rotated = model::runRotate(target, {}, nullptr);
     QVERIFY(rotated.has_value());
     QVERIFY(rotated->dataKeysDeactivated >= 1);
-    const auto second = model::runReEncrypt(target, {}, nullptr);
+    const auto second = model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr);
     QVERIFY(second.has_value());
     QVERIFY(second->dataKeysCreated.value(0) != firstKey);
     check("second re-encrypt", target);
 
     // rollback: legacy everywhere; keys kept only where something still references them.
-    const auto rolledBack = model::runRollback(target, {}, nullptr);
+    const auto rolledBack = model::runRollback(target, trusted<model::RollbackOptions>(), nullptr);
     QVERIFY(rolledBack.has_value());
-    QCOMPARE(rolledBack->refused, cacheData);
+    QCOMPARE(!rolledBack->unfinished.isEmpty(), cacheData);
     check("rollback", target);
     for (const model::ValueRecord& v : test::scanValues(target)) {
         if (touchedByRewrite(v) && !broken)
@@ -174,10 +187,11 @@ void TestServerOperations::everyOperation()
         QVERIFY(test::dataKeysOf(target).isEmpty());
 
     // Back to envelope, then change the secret key twice.
-    QVERIFY(model::runReEncrypt(target, {}, nullptr).has_value());
+    QVERIFY(model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr).has_value());
     model::Target current = target;
     for (const QByteArray& next : {QByteArray("server #1; key"), QByteArray(test::kDefaultSecretKey)}) {
         model::RewrapDataKeysOptions change;
+        change.includeUnverifiable = true;
         change.newSecretKey = next;
         change.force = broken;
         const auto changed = model::runRewrapDataKeys(current, change, nullptr);
@@ -219,6 +233,7 @@ void TestServerOperations::concurrentWriterIsNotClobbered()
     QString changedRow;
     QByteArray written;
     model::ReEncryptOptions options;
+    options.includeUnverifiable = true;
     options.beforeBatchWrite = [&](const QString& key, const QStringList& rowIds) {
         if (!changedRow.isEmpty() || key != location->key)
             return;
@@ -252,7 +267,7 @@ void TestServerOperations::concurrentWriterIsNotClobbered()
     QVERIFY(test::verifyLines(target).contains(
         QStringLiteral("data_source\t%1\tpassword\t%2").arg(changedRow, digest)));
     QVERIFY(test::snapshotCells(target).value(location->key + QLatin1Char('/') + changedRow) != written);
-    const auto again = model::runReEncrypt(target, {}, nullptr);
+    const auto again = model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr);
     QVERIFY(again.has_value());
     QCOMPARE(again->failed, 0);
     QCOMPARE(again->changed, 0);
@@ -283,6 +298,7 @@ void TestServerOperations::serverGoesAwayMidOperation()
     int batches = 0;
     int killed = 0;
     model::ReEncryptOptions options;
+    options.includeUnverifiable = true;
     options.batchSize = 4;
     options.beforeBatchWrite = [&](const QString&, const QStringList&) {
         if (++batches != 3)
@@ -326,13 +342,52 @@ void TestServerOperations::serverGoesAwayMidOperation()
     }
     QCOMPARE(mismatch(target, fixture), QString());
 
-    const auto again = model::runReEncrypt(target, {}, nullptr);
+    const auto again = model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr);
     QVERIFY2(again.has_value(), again ? "" : qPrintable(again.error().message));
     QCOMPARE(again->failed, 0);
-    const auto third = model::runReEncrypt(target, {}, nullptr);
+    const auto third = model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr);
     QVERIFY(third.has_value());
     QCOMPARE(third->changed, 0);
     QCOMPARE(mismatch(target, fixture), QString());
+    QVERIFY2(test::dropServerSchema(serverEngine, schema, &error), qPrintable(error));
+}
+
+void TestServerOperations::secondWriterIsRefused_data()
+{
+    concurrentWriterIsNotClobbered_data();
+}
+
+// Two console operations on one database: the second is refused (exit 3) while the first holds the
+// per-database advisory lock (another connection, as another process would have), and runs once
+// it is released. A reader is never held up.
+void TestServerOperations::secondWriterIsRefused()
+{
+    QFETCH(int, engine);
+    const auto serverEngine = static_cast<test::Engine>(engine);
+    const QString fixture = fixturePath(QStringLiteral("mixed-default-key.db"));
+    const QString schema = test::schemaNameFor(QStringLiteral("opslock"), fixture);
+    QString error;
+    QVERIFY2(test::loadSqliteIntoServer(fixture, serverEngine, schema, &error), qPrintable(error));
+    const model::Target target = test::targetFor(test::urlForSchema(serverEngine, schema), test::kDefaultSecretKey);
+    const QHash<QString, QByteArray> before = test::snapshotCells(target);
+    {
+        auto holder = model::openTarget(target, model::AccessMode::ReadWrite);
+        QVERIFY2(holder.has_value(), holder ? "" : qPrintable(holder.error().message));
+        const auto second = model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr);
+        QVERIFY(!second.has_value());
+        QCOMPARE(second.error().kind, model::ErrorKind::Refused);
+        QVERIFY2(second.error().message.contains(QLatin1String("another mosaicoo-keys operation")),
+                 qPrintable(second.error().message));
+        QCOMPARE(test::snapshotCells(target), before);
+        model::ReEncryptOptions dryRun;
+        dryRun.includeUnverifiable = true;
+        dryRun.dryRun = true; // a dry run only reads
+        QVERIFY(model::runReEncrypt(target, dryRun, nullptr).has_value());
+    }
+    const auto afterRelease = model::runReEncrypt(target, trusted<model::ReEncryptOptions>(), nullptr);
+    QVERIFY2(afterRelease.has_value(), afterRelease ? "" : qPrintable(afterRelease.error().message));
+    QCOMPARE(afterRelease->failed, 0);
+    QVERIFY(afterRelease->changed > 0);
     QVERIFY2(test::dropServerSchema(serverEngine, schema, &error), qPrintable(error));
 }
 

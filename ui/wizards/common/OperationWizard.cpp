@@ -126,6 +126,7 @@ model::OperationOptions OperationWizard::commonOptions() const
     options.dryRun = isDryRun();
     options.force = isForced();
     options.serversStopped = m_preflightPage && m_preflightPage->serversDeclaredStopped();
+    options.includeUnverifiable = m_preflightPage && m_preflightPage->includesUnverifiable();
     if (m_adjuster)
         m_adjuster(options);
     return options;
@@ -215,6 +216,8 @@ void OperationWizard::recordRun(const model::Result<model::OperationResult>& res
             entry.outcome = QStringLiteral("failed");
         else if (r.refused)
             entry.outcome = QStringLiteral("refused");
+        else if (!r.unfinished.isEmpty())
+            entry.outcome = QStringLiteral("unfinished");
         else
             entry.outcome = QStringLiteral("ok");
         if (!r.dryRun)

@@ -13,6 +13,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace mk::ui {
 
 PreflightWizardPage::PreflightWizardPage(OperationWizard* wizard)
@@ -29,6 +31,7 @@ PreflightWizardPage::PreflightWizardPage(OperationWizard* wizard)
     , m_notes(makeWrappedLabel(this, "preflightNotesLabel"))
     , m_losses(makeWrappedLabel(this, "preflightLossesLabel"))
     , m_acceptLoss(new QCheckBox(this))
+    , m_includeUnverifiable(new QCheckBox(this))
     , m_tabs(new QTabWidget(this))
     , m_locations(makeReadOnlyTable(this, "preflightLocationsTable",
                                     {tr("Location"), tr("Values"), tr("Will change"), tr("Unchanged"),
@@ -60,6 +63,12 @@ PreflightWizardPage::PreflightWizardPage(OperationWizard* wizard)
     m_acceptLoss->setObjectName(QStringLiteral("acceptLossCheckBox"));
     m_acceptLoss->setText(tr("Delete these data keys anyway and accept that the values listed "
                              "become unreadable"));
+    m_includeUnverifiable->setObjectName(QStringLiteral("includeUnverifiableCheckBox"));
+    m_includeUnverifiable->setText(tr("Also rewrite legacy values too short to prove the key (only if "
+                                      "you are sure the secret key is right)"));
+    m_includeUnverifiable->setToolTip(tr("AES-CFB has no integrity check: a text of a few characters "
+                                         "decrypts to something plausible under any key. Left unticked, "
+                                         "such values are reported and kept as they are."));
     m_tabs->setObjectName(QStringLiteral("preflightTabs"));
     m_tabs->setAccessibleName(tr("Preflight details"));
     m_tabs->addTab(m_locations, tr("Locations"));
@@ -80,6 +89,7 @@ PreflightWizardPage::PreflightWizardPage(OperationWizard* wizard)
     layout->addWidget(m_notes);
     layout->addWidget(m_losses);
     layout->addWidget(m_acceptLoss);
+    layout->addWidget(m_includeUnverifiable);
     layout->addWidget(m_tabs, 1);
 
     connect(m_retry, &QPushButton::clicked, this, &PreflightWizardPage::start);
@@ -134,6 +144,8 @@ void PreflightWizardPage::clearResults()
     m_losses->hide();
     m_acceptLoss->hide();
     m_acceptLoss->setChecked(false);
+    m_includeUnverifiable->hide();
+    m_includeUnverifiable->setChecked(false);
     m_locations->setRowCount(0);
     m_dataKeys->setRowCount(0);
     m_failures->setRowCount(0);
@@ -262,6 +274,11 @@ void PreflightWizardPage::showPreflight(const model::Preflight& p)
         m_acceptLoss->show();
     }
 
+    // Offered whenever legacy values are rewritten: the sample cannot see every short one.
+    const bool legacyRewritten = std::any_of(p.locations.cbegin(), p.locations.cend(),
+                                             [](const model::LocationPlan& l) { return l.touched && l.legacy > 0; });
+    m_includeUnverifiable->setVisible(legacyRewritten && m_wizard->kind() != model::OperationKind::Rotate);
+
     fillFailuresTable(m_failures, p.knownFailures);
     m_tabs->setTabText(2, tr("Will fail (%1)").arg(p.knownFailures.size()));
 }
@@ -280,6 +297,11 @@ bool PreflightWizardPage::serversDeclaredStopped() const
 bool PreflightWizardPage::isForced() const
 {
     return m_refused && m_override->isChecked();
+}
+
+bool PreflightWizardPage::includesUnverifiable() const
+{
+    return m_includeUnverifiable->isVisibleTo(this) && m_includeUnverifiable->isChecked();
 }
 
 bool PreflightWizardPage::acceptsLoss() const

@@ -40,6 +40,8 @@ public:
     bool acceptsLoss() const;
     // A running server was suspected and the user declared the evidence stale (--servers-stopped).
     bool serversDeclaredStopped() const;
+    // The administrator ticked "also rewrite values too short to prove the key".
+    bool includesUnverifiable() const;
     void start();
     void cancelAndWait();
 
@@ -60,6 +62,7 @@ private:
     QLabel* m_notes;
     QLabel* m_losses;
     QCheckBox* m_acceptLoss;
+    QCheckBox* m_includeUnverifiable;
     QTabWidget* m_tabs;
     QTableWidget* m_locations;
     QTableWidget* m_dataKeys;

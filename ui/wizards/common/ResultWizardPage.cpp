@@ -166,7 +166,9 @@ void ResultWizardPage::showResult(const model::OperationResult& r)
                                   .arg(number(r.changed), changed),
                               MessageBanner::Type::Warning);
     else if (r.refused)
-        m_banner->showMessage(tr("Partly refused: %1").arg(r.refusal), MessageBanner::Type::Warning);
+        m_banner->showMessage(tr("Refused: %1").arg(r.refusal), MessageBanner::Type::Warning);
+    else if (!r.unfinished.isEmpty())
+        m_banner->showMessage(tr("Not finished: %1").arg(r.unfinished), MessageBanner::Type::Warning);
     else if (r.failed > 0)
         m_banner->showMessage(tr("Finished with %1: the rows listed below were left as they "
                                  "were; everything else is done.")

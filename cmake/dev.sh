@@ -129,13 +129,17 @@ run_package() {
 #   gui    building ui/ and the GUI tests sanitized would double the build (beyond the CI budget);
 #          the model and crypto code they drive is covered here through the ops and CLI tests
 #   bench  timings, not correctness
-#   test_ops_large_kill  SIGKILLs the CLI at a random instant of an operation on large-20k and
-#          re-runs it to the end, for 3 operations: minutes under ASan; the same operations run to
-#          the end on every other fixture here, and this test runs unsanitized in `test`
+#   test_ops_large_kill, test_ops_repair_kill, test_ops_secrets_manager  SIGKILL the CLI at random
+#          instants of operations on thousands of values and re-run them to the end: many minutes
+#          under ASan; the same operations run to the end on every other fixture here, and these
+#          tests run unsanitized in `test`
+#   test_cli_errors, test_ops_repair_servers  hundreds of CLI processes / server round trips: the
+#          error paths and repair run sanitized through test_cli_contract, test_cli_operations and
+#          test_ops_repair
 run_sanitize() {
     local dir="$root/build-asan"
     local labels="${MK_SANITIZE_LABELS:-crypto|config|store|ops|unit|fuzz}"
-    local skip_labels='bench|gui' skip_names='^test_ops_large_kill$'
+    local skip_labels='bench|gui|package|docs' skip_names='^(test_ops_large_kill|test_ops_repair_kill|test_ops_secrets_manager|test_cli_errors|test_ops_repair_servers)$'
     local select=(-L "$labels" -LE "$skip_labels" -E "$skip_names")
     local start=$SECONDS
     log "configuring $dir (asan-ubsan)"

@@ -6,6 +6,7 @@
 #include "model/ops/JsonReport.h"
 #include "model/ops/KeyFingerprint.h"
 #include "model/ops/KeyRing.h"
+#include "model/ops/Liveness.h"
 #include "model/ops/OpenedDatabase.h"
 #include "model/ops/OperationEngine.h"
 #include "model/ops/SecretScanner.h"
@@ -48,10 +49,15 @@ struct Ring
     std::unique_ptr<KeyRing> ring;
 };
 
-// nullopt: the value decrypts to plausible plaintext under the ring (ValueDecrypter decides).
-std::optional<FailureReason> judge(const ValueRecord& record, const KeyRing& ring)
+// nullopt: the value decrypts to plausible plaintext under the ring (ValueDecrypter decides). A
+// legacy text too short to prove its key is Unverifiable under UnverifiablePolicy::Fail (neutral
+// evidence when a key is being proven) and "opens" under Accept (when values are assigned to keys:
+// it then opens under several keys, is ambiguous and stays as it is; it is never cleared).
+std::optional<FailureReason> judge(const ValueRecord& record,
+                                   const KeyRing& ring,
+                                   UnverifiablePolicy policy = UnverifiablePolicy::Accept)
 {
-    auto plaintext = decryptValue(record, ring);
+    auto plaintext = decryptValue(record, ring, policy);
     if (!plaintext)
         return plaintext.error().reason;
     wipe(*plaintext);
@@ -151,6 +157,12 @@ Result<RepairResult> runRepair(const Target& target, const RepairOptions& option
     if (!opened)
         return std::unexpected(opened.error());
     const QString where = opened->db.spec().displayName();
+    // Rule 9: a running server would keep writing under the keys being repaired (dry runs report).
+    result.preflight.liveness = checkLiveness(opened->db, LivenessPolicy::Refuse, options.serversStopped);
+    if (result.preflight.liveness.refused && !options.dryRun)
+        return fail(ErrorKind::Refused, result.preflight.liveness.message);
+    if (!result.preflight.liveness.message.isEmpty())
+        result.notes << result.preflight.liveness.message;
     QThreadPool pool;
     pool.setMaxThreadCount(effectiveJobs(options.jobs));
 
@@ -236,7 +248,8 @@ Result<RepairResult> runRepair(const Target& target, const RepairOptions& option
                 break; // wrapped by a KMS/HSM: a secret key is not involved
             const KeyRing& ring = *rings.at(r).ring;
             const QList<std::optional<FailureReason>> outcomes = QtConcurrent::blockingMapped(
-                &pool, sample, [&ring](const ValueRecord& record) { return judge(record, ring); });
+                &pool, sample,
+                [&ring](const ValueRecord& record) { return judge(record, ring, UnverifiablePolicy::Fail); });
             int ok = 0;
             int gcmOk = 0;
             int keyFailures = 0;
@@ -511,7 +524,12 @@ Result<RepairResult> runRepair(const Target& target, const RepairOptions& option
         plan.legacySecret = target.secretKey;
         plan.partialCells = true;
         OperationResult step;
-        if (auto rewritten = engine::rewriteCells(*opened, *rings.at(r).ring, plan, options, pool, context, step);
+        // Only the values assigned to this key above are planned; a short one among them was
+        // assigned by the values of its own cell, so it is not judged again.
+        OperationOptions rewriteOptions = options;
+        rewriteOptions.includeUnverifiable = true;
+        if (auto rewritten
+            = engine::rewriteCells(*opened, *rings.at(r).ring, plan, rewriteOptions, pool, context, step);
             !rewritten)
             return std::unexpected(rewritten.error());
         out.valuesReencrypted += step.changed;

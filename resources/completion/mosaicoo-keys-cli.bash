@@ -43,9 +43,9 @@ _mosaicoo_keys_cli()
     local cur prev words cword split
     _init_completion -s || return
 
-    local commands="status verify decrypt encrypt demo re-encrypt rollback re-encrypt-data-keys rotate backup restore bench help"
+    local commands="status verify decrypt encrypt demo re-encrypt rollback re-encrypt-data-keys rotate consolidate backup restore repair instances bench help"
     local globals="--db --config --secret-key-file --json --help -h --version"
-    local valued="--db --config --secret-key-file --new-secret-key-file --provider --format --algorithm --encoding --out --from --jobs --seconds"
+    local valued="--db --config --secret-key-file --new-secret-key-file --provider --format --algorithm --encoding --out --from --jobs --seconds --batch-size --instance --api-token-file --instance-ca --candidate-key-file --candidate-config --data-keys-from"
 
     # The command and the configuration file on the line so far.
     local i word command="" config=""
@@ -65,7 +65,8 @@ _mosaicoo_keys_cli()
     done
 
     case $prev in
-        --db | --config | --secret-key-file | --new-secret-key-file | --out | --from)
+        --db | --config | --secret-key-file | --new-secret-key-file | --out | --from | --api-token-file | \
+            --instance-ca | --candidate-key-file | --candidate-config | --data-keys-from)
             _filedir
             return
             ;;
@@ -97,7 +98,7 @@ _mosaicoo_keys_cli()
             COMPREPLY=($(compgen -W "$(seq 1 "$(nproc 2>/dev/null || echo 2)")" -- "$cur"))
             return
             ;;
-        --seconds)
+        --seconds | --batch-size | --instance)
             return
             ;;
     esac
@@ -109,6 +110,7 @@ _mosaicoo_keys_cli()
     fi
 
     # The options of the command (every option for a command this file does not know).
+    local instances="--instance --api-token-file --instance-ca"
     local options
     case $command in
         "" | status | help) options="" ;;
@@ -116,14 +118,17 @@ _mosaicoo_keys_cli()
         decrypt) options="--encoding" ;;
         encrypt) options="--format --algorithm --encoding" ;;
         demo) options="--out" ;;
-        re-encrypt) options="--dry-run --jobs --force --fresh-salt-per-value" ;;
-        rollback) options="--dry-run --jobs --format --accept-loss --force" ;;
-        re-encrypt-data-keys) options="--dry-run --jobs --new-secret-key-file --provider --force" ;;
-        rotate) options="--dry-run" ;;
+        re-encrypt) options="--dry-run --jobs --force --fresh-salt-per-value --include-unverifiable $instances" ;;
+        rollback) options="--dry-run --jobs --format --accept-loss --force --include-unverifiable --servers-stopped $instances" ;;
+        re-encrypt-data-keys) options="--dry-run --jobs --new-secret-key-file --provider --force --include-unverifiable --servers-stopped $instances" ;;
+        rotate) options="--dry-run --via-api $instances" ;;
+        consolidate) options="--dry-run --jobs --batch-size --force" ;;
         backup) options="--out --format" ;;
-        restore) options="--from --dry-run" ;;
+        restore) options="--from --dry-run --force --replace-data-keys $instances" ;;
+        repair) options="--candidate-key-file --candidate-config --data-keys-from --clear-unrecoverable --dry-run --jobs --servers-stopped" ;;
+        instances) options="$instances" ;;
         bench) options="--seconds --jobs" ;;
-        *) options="$valued --dry-run --force --accept-loss --fresh-salt-per-value" ;;
+        *) options="$valued --dry-run --force --accept-loss --fresh-salt-per-value --include-unverifiable --replace-data-keys --servers-stopped --via-api --clear-unrecoverable" ;;
     esac
     COMPREPLY=($(compgen -W "$globals $options" -- "$cur"))
 } &&

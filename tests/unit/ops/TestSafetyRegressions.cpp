@@ -103,6 +103,13 @@ bool addLegacySecret(RawSqlite& db, int id, const QByteArray& plaintext, const Q
     return done;
 }
 
+// 16 bytes of other key material, wrapped with the default secret key like a data key row.
+crypto::Result<QByteArray> wrapOtherKeyMaterial(char fill)
+{
+    const crypto::SecretKeyProvider provider{crypto::SecretBytes(QByteArrayView(test::kDefaultSecretKey))};
+    return provider.wrap(QByteArray(16, fill));
+}
+
 const store::SecretLocation& location(const char* key)
 {
     return *store::findSecretLocation(QLatin1String(key));
@@ -129,6 +136,14 @@ private Q_SLOTS:
 
 private:
     QString copy(const char* fixture) { return test::copyFixture(synthetic(fixture), m_dir->path()); }
+    // An SQLite backup of the target in the test folder (empty on failure).
+    QString backupOf(const model::Target& target)
+    {
+        model::BackupOptions backup;
+        backup.outPath = m_dir->filePath(QStringLiteral("bk-%1.db").arg(++m_backups));
+        return model::runBackup(target, backup, nullptr) ? backup.outPath : QString();
+    }
+    int m_backups = 0;
     std::unique_ptr<QTemporaryDir> m_dir;
 };
 
@@ -329,16 +344,15 @@ void TestSafetyRegressions::restoreAfterRewrapKeepsTheRewrappedKeys()
 {
     const QString db = copy("mixed-default-key.db");
     const model::Target target = test::targetFor(db, test::kDefaultSecretKey);
-    model::BackupOptions backup;
-    backup.outPath = m_dir->filePath(QStringLiteral("bk.db"));
-    QVERIFY(model::runBackup(target, backup, nullptr).has_value());
+    const QString backup = backupOf(target);
+    QVERIFY(!backup.isEmpty());
     const auto rewrapped = model::runRewrapDataKeys(target, {}, nullptr);
     QVERIFY2(rewrapped.has_value(), rewrapped ? "" : qPrintable(rewrapped.error().message));
     QVERIFY(rewrapped->dataKeysRewrapped > 0);
     const QList<store::DataKeyRow> keysAfterRewrap = test::dataKeysOf(target);
 
     model::RestoreOptions restore;
-    restore.fromPath = backup.outPath;
+    restore.fromPath = backup;
     const auto restored = model::runRestore(target, restore, nullptr);
     QVERIFY2(restored.has_value(), restored ? "" : qPrintable(restored.error().message));
     QCOMPARE(restored->failed, 0);
@@ -356,12 +370,10 @@ void TestSafetyRegressions::restoreRepairsABrokenDataKeyRow()
 {
     const QString db = copy("mixed-default-key.db");
     const model::Target target = test::targetFor(db, test::kDefaultSecretKey);
-    model::BackupOptions backup;
-    backup.outPath = m_dir->filePath(QStringLiteral("bk.db"));
-    QVERIFY(model::runBackup(target, backup, nullptr).has_value());
+    const QString backup = backupOf(target);
+    QVERIFY(!backup.isEmpty());
     {
-        const crypto::SecretKeyProvider provider{crypto::SecretBytes(QByteArrayView(test::kDefaultSecretKey))};
-        auto wrapped = provider.wrap(QByteArray(16, 'Z'));
+        const auto wrapped = wrapOtherKeyMaterial('Z');
         QVERIFY(wrapped.has_value());
         RawSqlite raw(db);
         QVERIFY(raw.exec(QStringLiteral("UPDATE data_keys SET encrypted_data = ? WHERE name = 'd9326ml64lg2tj'"),
@@ -372,7 +384,7 @@ void TestSafetyRegressions::restoreRepairsABrokenDataKeyRow()
     QVERIFY(broken->failed > 0);
 
     model::RestoreOptions restore;
-    restore.fromPath = backup.outPath;
+    restore.fromPath = backup;
     const auto restored = model::runRestore(target, restore, nullptr);
     QVERIFY2(restored.has_value(), restored ? "" : qPrintable(restored.error().message));
     QCOMPARE(restored->dataKeysRewrapped, 1);
@@ -387,21 +399,19 @@ void TestSafetyRegressions::restoreRefusesOtherKeyMaterialUnlessReplacing()
 {
     const QString db = copy("mixed-default-key.db");
     const model::Target target = test::targetFor(db, test::kDefaultSecretKey);
-    model::BackupOptions backup;
-    backup.outPath = m_dir->filePath(QStringLiteral("bk.db"));
-    QVERIFY(model::runBackup(target, backup, nullptr).has_value());
+    const QString backup = backupOf(target);
+    QVERIFY(!backup.isEmpty());
     {
         // The backup's copy of one data key wraps other bytes.
-        const crypto::SecretKeyProvider provider{crypto::SecretBytes(QByteArrayView(test::kDefaultSecretKey))};
-        auto wrapped = provider.wrap(QByteArray(16, 'Q'));
+        const auto wrapped = wrapOtherKeyMaterial('Q');
         QVERIFY(wrapped.has_value());
-        RawSqlite raw(backup.outPath);
+        RawSqlite raw(backup);
         QVERIFY(raw.exec(QStringLiteral("UPDATE data_keys SET encrypted_data = ? WHERE name = 'a8cz2ka7edcmpb'"),
                          {*wrapped}));
     }
     const QByteArray digest = test::fileDigest(db);
     model::RestoreOptions restore;
-    restore.fromPath = backup.outPath;
+    restore.fromPath = backup;
     const auto refused = model::runRestore(target, restore, nullptr);
     QVERIFY(!refused.has_value());
     QCOMPARE(refused.error().kind, model::ErrorKind::Refused);

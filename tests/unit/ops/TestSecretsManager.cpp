@@ -462,7 +462,7 @@ void TestSecretsManager::consolidateCancelAndConcurrentWriter()
     QVERIFY(canceled);
     QVERIFY(canceled->canceled);
     QCOMPARE(canceled->changed, 2);
-    QCOMPARE(model::exitCodeFor(*canceled), 1);
+    QCOMPARE(model::exitCodeFor(*canceled), model::kExitInterrupted); // interrupted, not "failed"
     QCOMPARE(decryptAll(target), f.plaintexts);
 
     // A writer replaces a value while the run is between its read and its write: the new value wins.

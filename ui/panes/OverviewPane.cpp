@@ -80,6 +80,7 @@ OverviewPane::OverviewPane(QWidget* parent)
     auto* gsmGroup = new QGroupBox(tr("Secrets manager (secret_* tables)"), content);
     gsmGroup->setObjectName(QStringLiteral("secretsManagerGroup"));
     auto* gsmForm = new QFormLayout(gsmGroup);
+    m_gsmForm = gsmForm;
     m_gsmStore = valueLabel(gsmGroup, "gsmStoreValueLabel");
     m_gsmValues = valueLabel(gsmGroup, "gsmValuesValueLabel");
     m_gsmKeys = valueLabel(gsmGroup, "gsmDataKeysValueLabel");
@@ -205,10 +206,13 @@ void OverviewPane::setError(const QString& message)
 
 void OverviewPane::setSecretsManager(const model::GsmCensus& gsm)
 {
+    // Without the store one line says so; the empty rows would only take the room of the tiles.
+    for (QLabel* label : {m_gsmValues, m_gsmKeys, m_gsmNamespaces})
+        m_gsmForm->setRowVisible(label, gsm.present);
     if (!gsm.present) {
         m_gsmStore->setText(tr("not present (no secret_* tables)"));
         for (QLabel* label : {m_gsmValues, m_gsmKeys, m_gsmNamespaces})
-            label->setText(QStringLiteral("—"));
+            label->clear();
         return;
     }
     const QString layout = gsm.dataKeyIdColumn ? tr("key id in data_key_id (Grafana ≥ 12.3)")

@@ -5,6 +5,7 @@
 
 #include <QWidget>
 
+class QFormLayout;
 class QLabel;
 class QTableWidget;
 
@@ -49,6 +50,7 @@ private:
     QLabel* m_gsmValues;
     QLabel* m_gsmKeys;
     QLabel* m_gsmNamespaces;
+    QFormLayout* m_gsmForm = nullptr;
     HealthTile* m_valuesTile;
     HealthTile* m_envelopeTile;
     HealthTile* m_legacyTile;

@@ -25,10 +25,9 @@ constexpr qint64 kPostgresLockKey = 0x6d6b2d6f70;
 Result<bool> trySessionLock(Database& db, const QString& sql, const QVariant& bind)
 {
     QSqlQuery q(QSqlDatabase::database(db.connectionName(), false));
-    if (!q.prepare(sql))
-        return std::unexpected(SqlSupport::queryError(db.driver(), q.lastError(), QStringLiteral("operation lock")));
-    q.addBindValue(bind);
-    if (!q.exec() || !q.next())
+    if (auto done = SqlSupport::exec(q, db.driver(), sql, {bind}, QStringLiteral("operation lock")); !done)
+        return std::unexpected(done.error());
+    if (!q.next())
         return std::unexpected(SqlSupport::queryError(db.driver(), q.lastError(), QStringLiteral("operation lock")));
     return !q.value(0).isNull() && q.value(0).toInt() == 1;
 }

@@ -39,12 +39,8 @@ Result<QSqlQuery> run(Database& db, const QString& sql, const QVariantList& bind
 {
     QSqlQuery q(QSqlDatabase::database(db.connectionName(), false));
     q.setForwardOnly(true);
-    if (!q.prepare(sql))
-        return std::unexpected(SqlSupport::queryError(db.driver(), q.lastError(), what));
-    for (const QVariant& b : binds)
-        q.addBindValue(b);
-    if (!q.exec())
-        return std::unexpected(SqlSupport::queryError(db.driver(), q.lastError(), what));
+    if (auto done = SqlSupport::exec(q, db.driver(), sql, binds, what); !done)
+        return std::unexpected(done.error());
     return q;
 }
 

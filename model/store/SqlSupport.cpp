@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QSqlError>
+#include <QSqlQuery>
 #include <QStringList>
 
 namespace mk::store {
@@ -13,6 +14,21 @@ QString SqlSupport::quote(ConnectionSpec::Driver driver, const QString& identifi
     if (driver == ConnectionSpec::Driver::Mysql)
         return QLatin1Char('`') + identifier + QLatin1Char('`');
     return QLatin1Char('"') + identifier + QLatin1Char('"');
+}
+
+Result<void> SqlSupport::exec(QSqlQuery& query,
+                              ConnectionSpec::Driver driver,
+                              const QString& sql,
+                              const QVariantList& binds,
+                              const QString& what)
+{
+    if (!query.prepare(sql))
+        return std::unexpected(queryError(driver, query.lastError(), what));
+    for (const QVariant& b : binds)
+        query.addBindValue(b);
+    if (!query.exec())
+        return std::unexpected(queryError(driver, query.lastError(), what));
+    return {};
 }
 
 Error SqlSupport::queryError(ConnectionSpec::Driver driver, const QSqlError& error, const QString& what)

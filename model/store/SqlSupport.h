@@ -19,6 +19,12 @@ class SqlSupport
 public:
     // Quotes an identifier from the fixed catalog for the connection's dialect.
     static QString quote(ConnectionSpec::Driver driver, const QString& identifier);
+    // Prepares `sql` on `query`, binds `binds` in order and executes it; a failure names `what`.
+    [[nodiscard]] static Result<void> exec(QSqlQuery& query,
+                                           ConnectionSpec::Driver driver,
+                                           const QString& sql,
+                                           const QVariantList& binds,
+                                           const QString& what);
     // Maps a failed statement to an Error (SQLite busy/locked -> Locked, read-only -> ReadOnly).
     static Error queryError(ConnectionSpec::Driver driver, const QSqlError& error, const QString& what);
     // Cell value as bytes: QByteArray as is, anything else via UTF-8.

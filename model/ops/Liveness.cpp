@@ -94,6 +94,8 @@ Liveness checkLiveness(store::Database& db, LivenessPolicy policy, bool serversS
 void addLivenessToPreflight(store::Database& db, Preflight& preflight, LivenessPolicy policy, bool serversStopped)
 {
     preflight.liveness = checkLiveness(db, policy, serversStopped);
+    if (auto uids = store::readDataSourceUids(db); uids)
+        preflight.dataSourceUids = *uids;
     if (!preflight.liveness.refused && !preflight.liveness.message.isEmpty())
         preflight.warnings << preflight.liveness.message;
 }

@@ -108,6 +108,7 @@ struct Preflight
     bool refused = false;              // the run will refuse unless forced
     QString refusal;
     Liveness liveness;                 // a running server? (refused there: not even --force runs)
+    QStringList dataSourceUids;        // compared with what the instances list through their API
 };
 
 // A data key a rollback did not delete because values still reference it.

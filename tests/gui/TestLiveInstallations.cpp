@@ -91,6 +91,7 @@ private slots:
     void cleanupTestCase();
     void rollbackRefusedWhileAServerWrites();
     void overviewAndRotateThroughTheInstances();
+    void reEncryptRotatesThroughTheInstancesAtEnd();
 
 private:
     std::unique_ptr<ui::MainWindow> openWindow(const QString& path);
@@ -262,6 +263,87 @@ void TestLiveInstallations::overviewAndRotateThroughTheInstances()
     save(wizard, "wizard-rotate-instances-result");
     QVERIFY(test::widgetsWithoutObjectName(wizard).isEmpty());
     wizard->reject();
+}
+
+// The other operations end with a rotation through the instances' API (as the CLI does when
+// --instance is given): their options page lists the instances only when some are configured, and
+// says whether each serves this very database (the preflight reads the data-source uids).
+void TestLiveInstallations::reEncryptRotatesThroughTheInstancesAtEnd()
+{
+    test::failOnThreadingWarnings();
+    QFile::remove(model::consoleSettingsPath());
+    QDir().mkpath(m_dir.filePath(QStringLiteral("reencrypt")));
+    const QString path = test::copyFixture(fixture(), m_dir.filePath(QStringLiteral("reencrypt")));
+    auto window = openWindow(path);
+    QVERIFY(window);
+
+    // No instance configured: no section, nothing asked.
+    OperationWizard* plain = throughPreflight(window.get(), "actionReEncrypt");
+    QVERIFY(plain);
+    QVERIFY(test::clickForward(plain));
+    QCOMPARE(plain->currentId(), int(OperationWizard::OptionsPageId));
+    QVERIFY(!plain->findChild<ui::InstancesSection*>(QStringLiteral("instancesSection")));
+    plain->reject();
+
+    QFile token(m_dir.filePath(QStringLiteral("token-reencrypt")));
+    QVERIFY(token.open(QIODevice::WriteOnly));
+    token.write("glsa_guiTestToken_fedcba9876543210\n");
+    token.close();
+    QProcess standIn;
+    standIn.start(qEnvironmentVariable("MK_ADMIN_API_STANDIN"),
+                  {QStringLiteral("--db"), path, QStringLiteral("--token-file"), token.fileName()});
+    QVERIFY(standIn.waitForStarted(10'000));
+    while (!standIn.canReadLine() && standIn.waitForReadyRead(10'000)) {
+    }
+    const QByteArray line = standIn.readLine().trimmed();
+    QVERIFY2(line.startsWith("listening "), line.constData());
+    {
+        QSettings settings(model::consoleSettingsPath(), QSettings::IniFormat);
+        settings.setValue(QStringLiteral("console/instances"),
+                          QStringList{QStringLiteral("http://127.0.0.1:%1").arg(QString::fromLatin1(line.mid(10)))});
+        settings.setValue(QStringLiteral("console/api_token_file"), token.fileName());
+    }
+
+    OperationWizard* wizard = throughPreflight(window.get(), "actionReEncrypt");
+    QVERIFY(wizard);
+    QVERIFY(!wizard->preflight()->dataSourceUids.isEmpty());
+    QVERIFY(test::clickForward(wizard)); // options: the instances are asked at once
+    auto* section = wizard->findChild<ui::InstancesSection*>(QStringLiteral("instancesSection"));
+    QVERIFY(section);
+    QTRY_COMPARE_WITH_TIMEOUT(section->answered(), 1, 30'000);
+    auto* table = section->findChild<QTableWidget*>(QStringLiteral("instancesTable"));
+    QCOMPARE(table->rowCount(), 1);
+    QCOMPARE(table->item(0, 3)->text(), QStringLiteral("yes")); // the same database
+    auto* atEnd = wizard->findChild<QCheckBox*>(QStringLiteral("viaApiCheckBox"));
+    QVERIFY(atEnd && atEnd->isChecked());
+    const QStringList clashes = test::mnemonicClashes(wizard);
+    QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QLatin1Char('\n'))));
+    save(wizard, "wizard-reencrypt-instances");
+    QVERIFY(test::clickForward(wizard)); // backup
+    QVERIFY(test::clickChild(wizard, QStringLiteral("skipBackupCheckBox")));
+    QVERIFY(test::clickForward(wizard)); // confirm
+    QSignalSpy finished(wizard, &OperationWizard::runFinished);
+    QVERIFY(test::clickForward(wizard)); // start
+    if (finished.isEmpty())
+        QVERIFY(finished.wait(kTimeout));
+    QTRY_COMPARE_WITH_TIMEOUT(wizard->currentId(), int(OperationWizard::ResultPageId), 5'000);
+    QVERIFY(wizard->lastResult());
+    QCOMPARE(wizard->lastResult()->failed, 0);
+    QVERIFY(wizard->lastResult()->changed > 0);
+    QCOMPARE(wizard->lastResult()->instanceCalls.size(), 1);
+    QVERIFY(wizard->lastResult()->apiRotationConfirmed);
+    auto* notes = wizard->findChild<QLabel*>(QStringLiteral("resultNotesLabel"));
+    QTRY_VERIFY2(notes->text().contains(QStringLiteral("rotated, its data-key cache flushed")), qPrintable(notes->text()));
+    // The key the re-encryption created was rotated too: the next write creates a fresh one.
+    QCOMPARE(activeKeys(path), 0);
+    save(wizard, "wizard-reencrypt-instances-result");
+    wizard->reject();
+    QFile::remove(model::consoleSettingsPath());
+    standIn.closeWriteChannel();
+    if (!standIn.waitForFinished(10'000)) {
+        standIn.kill();
+        standIn.waitForFinished(5'000);
+    }
 }
 
 QTEST_MAIN(TestLiveInstallations)

@@ -1,5 +1,7 @@
 #include "ui/common/InstancesSection.h"
 
+#include "ui/common/Plural.h"
+
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -29,7 +31,7 @@ InstancesSection::InstancesSection(QWidget* parent)
     , m_liveness(new QLabel(this))
     , m_hint(new QLabel(this))
     , m_table(new QTableWidget(0, ColumnCount, this))
-    , m_check(new QPushButton(tr("&Check instances"), this))
+    , m_check(new QPushButton(tr("Check &instances"), this))
 {
     setObjectName(QStringLiteral("instancesSection"));
     m_liveness->setObjectName(QStringLiteral("livenessValueLabel"));
@@ -88,8 +90,8 @@ void InstancesSection::setLiveness(const model::Liveness& liveness, const QStrin
                                "secret key refuse until the servers are stopped.")
                                 .arg(model::livenessSentence(liveness).toHtmlEscaped()));
     else if (liveness.lastWriteSecondsAgo >= 0)
-        m_liveness->setText(tr("Servers: no write of a running server for %n second(s).", nullptr,
-                               int(qMin<qint64>(liveness.lastWriteSecondsAgo, INT_MAX))));
+        m_liveness->setText(tr("Servers: no write of a running server for %1.")
+                                .arg(countOf(liveness.lastWriteSecondsAgo, tr("second"), tr("seconds"))));
     else
         m_liveness->setText(tr("Servers: no trace of a running server."));
 }
@@ -119,7 +121,7 @@ void InstancesSection::checkInstances(const model::InstanceTargets& targets)
     if (m_watcher.isRunning())
         return;
     m_check->setEnabled(false);
-    m_hint->setText(tr("Asking %n instance(s)…", nullptr, int(targets.urls.size())));
+    m_hint->setText(tr("Asking %1…").arg(countOf(targets.urls.size(), tr("instance"), tr("instances"))));
     m_watcher.setFuture(QtConcurrent::run(
         [targets, uids = m_dataSourceUids] { return model::probeInstances(targets, uids); }));
 }
@@ -141,7 +143,7 @@ void InstancesSection::onChecked()
     }
     m_table->setVisible(!statuses.isEmpty());
     m_answered = ok;
-    m_hint->setText(tr("%1 of %n instance(s) answered.", nullptr, int(statuses.size())).arg(ok));
+    m_hint->setText(tr("%1 of %2 answered.").arg(ok).arg(countOf(statuses.size(), tr("instance"), tr("instances"))));
     emit instancesChecked();
 }
 

@@ -1,5 +1,7 @@
 #include "ui/wizards/common/OperationWizard.h"
 
+#include "model/instances/Instances.h"
+#include "model/ops/ApiRotation.h"
 #include "ui/UiLog.h"
 #include "ui/common/Prompter.h"
 #include "ui/wizards/common/BackupWizardPage.h"
@@ -76,6 +78,25 @@ void OperationWizard::cancelAndWait()
         m_backupPage->cancelAndWait();
     if (m_preflightPage)
         m_preflightPage->cancelAndWait();
+}
+
+WizardJob<model::Result<model::OperationResult>> OperationWizard::runJobWithInstances() const
+{
+    auto job = runJob();
+    if (!rotatesThroughInstancesAtEnd() || !m_optionsPage || !m_optionsPage->usesInstances())
+        return job;
+    // The instances of the console's settings (the ones the options page asked).
+    const auto instances = model::resolveInstances(model::InstanceRequest{});
+    if (!instances || instances->urls.isEmpty())
+        return job;
+    const model::Target t = m_target;
+    const model::InstanceTargets targets = *instances;
+    return [job, t, targets](model::JobContext* context) -> model::Result<model::OperationResult> {
+        auto result = job(context);
+        if (result)
+            model::rotateThroughInstancesAtEnd(t, targets, *result);
+        return result;
+    };
 }
 
 QString OperationWizard::confirmationName() const

@@ -67,6 +67,11 @@ public:
     // Snapshot jobs; called on the GUI thread, run on a worker.
     virtual WizardJob<model::Result<model::Preflight>> preflightJob() const = 0;
     virtual WizardJob<model::Result<model::OperationResult>> runJob() const = 0;
+    // Operations after which new writes should use new keys at once: with instances configured
+    // (and the options page's check box on), the run ends with a rotation through their API.
+    virtual bool rotatesThroughInstancesAtEnd() const { return false; }
+    // runJob(), followed by that rotation when it applies (what the Run page starts).
+    WizardJob<model::Result<model::OperationResult>> runJobWithInstances() const;
     // The target the panes should show after a run (the change of the secret key: the new key).
     virtual model::Target targetAfterRun() const { return m_target; }
     // Whether "Retry failed rows" makes sense for the last result.

@@ -76,7 +76,7 @@ void RunWizardPage::start()
     m_timeLeft->clear();
     m_stop = makeStopFlag();
     m_elapsed.start();
-    m_watcher.setFuture(startWizardJob(m_wizard->pool(), m_wizard->runJob(), m_stop));
+    m_watcher.setFuture(startWizardJob(m_wizard->pool(), m_wizard->runJobWithInstances(), m_stop));
     emit completeChanged();
     emit m_wizard->runStarted();
 }

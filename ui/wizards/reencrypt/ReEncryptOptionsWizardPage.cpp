@@ -16,6 +16,7 @@ ReEncryptOptionsWizardPage::ReEncryptOptionsWizardPage(OperationWizard* wizard)
                                 this))
 {
     setSubTitle(tr("The target form comes from the configuration."));
+    addInstancesSectionIfConfigured();
     const config::SecuritySettings& security = wizard->target().config.security;
     auto* facts = makeWrappedLabel(this, "reEncryptFactsLabel");
     facts->setText(wizard->target().config.envelopeEncryptionDisabled

@@ -23,6 +23,7 @@ public:
     QString actionName() const override;
     WizardJob<model::Result<model::Preflight>> preflightJob() const override;
     WizardJob<model::Result<model::OperationResult>> runJob() const override;
+    bool rotatesThroughInstancesAtEnd() const override { return true; }
 
 private:
     ReEncryptOptionsWizardPage* m_options;

@@ -41,6 +41,8 @@ public:
     model::Target targetAfterRun() const override;
     WizardJob<model::Result<model::Preflight>> preflightJob() const override;
     WizardJob<model::Result<model::OperationResult>> runJob() const override;
+    // Not after a change of the secret key: the servers are stopped then (and restart with the new key).
+    bool rotatesThroughInstancesAtEnd() const override { return kind() != model::OperationKind::ChangeSecretKey; }
 
 private:
     RewrapOptionsWizardPage* m_options;

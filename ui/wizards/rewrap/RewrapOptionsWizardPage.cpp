@@ -90,6 +90,7 @@ RewrapOptionsWizardPage::RewrapOptionsWizardPage(OperationWizard* wizard)
     , m_recheck(new QPushButton(tr("Check &again"), m_healthPanel))
     , m_healthBusy(new QProgressBar(m_healthPanel))
 {
+    addInstancesSectionIfConfigured();
     m_providerBox->setObjectName(QStringLiteral("providerGroup"));
     m_provider->setObjectName(QStringLiteral("providerCombo"));
     m_provider->setAccessibleName(tr("Target KEK provider"));
@@ -278,6 +279,8 @@ bool RewrapOptionsWizardPage::isChangeKeyMode() const
 void RewrapOptionsWizardPage::initializePage()
 {
     const bool change = isChangeKeyMode();
+    setInstancesVisible(!change);
+    OptionsWizardPage::initializePage();
     setSubTitle(change ? tr("The new secret key. It is kept in memory only: save it to a file of "
                             "your choice, or store it elsewhere, before you go on.")
                        : tr("Where the data keys are wrapped from now on."));

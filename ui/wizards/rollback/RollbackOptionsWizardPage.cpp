@@ -31,6 +31,7 @@ RollbackOptionsWizardPage::RollbackOptionsWizardPage(OperationWizard* wizard)
     boxLayout->addWidget(m_format92);
     boxLayout->addWidget(m_formatLegacy);
     contentLayout()->addWidget(box);
+    addInstancesSectionIfConfigured();
 }
 
 model::RollbackFormat RollbackOptionsWizardPage::format() const

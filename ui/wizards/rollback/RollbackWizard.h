@@ -25,6 +25,7 @@ public:
     QString preflightSettings() const override;
     WizardJob<model::Result<model::Preflight>> preflightJob() const override;
     WizardJob<model::Result<model::OperationResult>> runJob() const override;
+    bool rotatesThroughInstancesAtEnd() const override { return true; }
 
 private:
     RollbackOptionsWizardPage* m_options;

@@ -22,6 +22,7 @@
 #include <QCheckBox>
 #include <QDateTime>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QLabel>
 #include <QProcess>
@@ -96,6 +97,11 @@ private slots:
 private:
     std::unique_ptr<ui::MainWindow> openWindow(const QString& path);
     static OperationWizard* throughPreflight(ui::MainWindow* window, const char* action);
+    // Starts the Admin API stand-in over the database and names it in the console's settings;
+    // returns its URL (empty on failure).
+    QString startStandIn(QProcess& process, const QString& path, const QString& tokenName);
+    // From the options page: skips the backup, confirms, runs; true once the result page shows.
+    static bool runFromOptions(OperationWizard* wizard);
     void save(QWidget* widget, const char* name);
 
     QTemporaryDir m_dir;
@@ -173,6 +179,49 @@ OperationWizard* TestLiveInstallations::throughPreflight(ui::MainWindow* window,
     return wizard;
 }
 
+QString TestLiveInstallations::startStandIn(QProcess& process, const QString& path, const QString& tokenName)
+{
+    QFile token(m_dir.filePath(tokenName));
+    if (!token.open(QIODevice::WriteOnly))
+        return {};
+    token.write("glsa_guiTestToken_abcdef0123456789\n");
+    token.close();
+    process.start(qEnvironmentVariable("MK_ADMIN_API_STANDIN"),
+                  {QStringLiteral("--db"), path, QStringLiteral("--token-file"), token.fileName()});
+    if (!process.waitForStarted(10'000))
+        return {};
+    while (!process.canReadLine() && process.waitForReadyRead(10'000)) {
+    }
+    const QByteArray line = process.readLine().trimmed();
+    if (!line.startsWith("listening ")) {
+        qWarning("stand-in: %s", line.constData());
+        return {};
+    }
+    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(QString::fromLatin1(line.mid(10)));
+    QSettings settings(model::consoleSettingsPath(), QSettings::IniFormat);
+    settings.setValue(QStringLiteral("console/instances"), QStringList{url});
+    settings.setValue(QStringLiteral("console/api_token_file"), token.fileName());
+    return url;
+}
+
+bool TestLiveInstallations::runFromOptions(OperationWizard* wizard)
+{
+    if (!test::clickForward(wizard)) // backup
+        return false;
+    if (!test::clickChild(wizard, QStringLiteral("skipBackupCheckBox")) || !test::clickForward(wizard)) // confirm
+        return false;
+    QSignalSpy finished(wizard, &OperationWizard::runFinished);
+    if (!test::clickForward(wizard)) // start
+        return false;
+    if (finished.isEmpty() && !finished.wait(kTimeout))
+        return false;
+    QElapsedTimer timer;
+    timer.start();
+    while (wizard->currentId() != int(OperationWizard::ResultPageId) && timer.elapsed() < 5'000)
+        QTest::qWait(20);
+    return wizard->currentId() == int(OperationWizard::ResultPageId);
+}
+
 void TestLiveInstallations::rollbackRefusedWhileAServerWrites()
 {
     test::failOnThreadingWarnings();
@@ -204,24 +253,7 @@ void TestLiveInstallations::overviewAndRotateThroughTheInstances()
     QDir().mkpath(m_dir.filePath(QStringLiteral("rotate")));
     const QString path = test::copyFixture(fixture(), m_dir.filePath(QStringLiteral("rotate")));
     QCOMPARE(activeKeys(path), 1);
-    // The stand-in instance and the console's settings naming it.
-    QFile token(m_dir.filePath(QStringLiteral("token")));
-    QVERIFY(token.open(QIODevice::WriteOnly));
-    token.write("glsa_guiTestToken_abcdef0123456789\n");
-    token.close();
-    m_standIn.start(qEnvironmentVariable("MK_ADMIN_API_STANDIN"),
-                    {QStringLiteral("--db"), path, QStringLiteral("--token-file"), token.fileName()});
-    QVERIFY(m_standIn.waitForStarted(10'000));
-    while (!m_standIn.canReadLine() && m_standIn.waitForReadyRead(10'000)) {
-    }
-    const QByteArray line = m_standIn.readLine().trimmed();
-    QVERIFY2(line.startsWith("listening "), line.constData());
-    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(QString::fromLatin1(line.mid(10)));
-    {
-        QSettings settings(model::consoleSettingsPath(), QSettings::IniFormat);
-        settings.setValue(QStringLiteral("console/instances"), QStringList{url});
-        settings.setValue(QStringLiteral("console/api_token_file"), token.fileName());
-    }
+    QVERIFY(!startStandIn(m_standIn, path, QStringLiteral("token")).isEmpty());
 
     auto window = openWindow(path);
     QVERIFY(window);
@@ -245,14 +277,7 @@ void TestLiveInstallations::overviewAndRotateThroughTheInstances()
     auto* viaApi = wizard->findChild<QCheckBox*>(QStringLiteral("viaApiCheckBox"));
     QTRY_VERIFY(viaApi->isChecked());
     save(wizard, "wizard-rotate-instances");
-    QVERIFY(test::clickForward(wizard)); // backup
-    QVERIFY(test::clickChild(wizard, QStringLiteral("skipBackupCheckBox")));
-    QVERIFY(test::clickForward(wizard)); // confirm
-    QSignalSpy finished(wizard, &OperationWizard::runFinished);
-    QVERIFY(test::clickForward(wizard)); // start
-    if (finished.isEmpty())
-        QVERIFY(finished.wait(kTimeout));
-    QTRY_COMPARE_WITH_TIMEOUT(wizard->currentId(), int(OperationWizard::ResultPageId), 5'000);
+    QVERIFY(runFromOptions(wizard));
     QVERIFY(wizard->lastResult());
     QCOMPARE(wizard->lastResult()->instanceCalls.size(), 1);
     QVERIFY(wizard->lastResult()->apiRotationConfirmed);
@@ -285,24 +310,8 @@ void TestLiveInstallations::reEncryptRotatesThroughTheInstancesAtEnd()
     QVERIFY(!plain->findChild<ui::InstancesSection*>(QStringLiteral("instancesSection")));
     plain->reject();
 
-    QFile token(m_dir.filePath(QStringLiteral("token-reencrypt")));
-    QVERIFY(token.open(QIODevice::WriteOnly));
-    token.write("glsa_guiTestToken_fedcba9876543210\n");
-    token.close();
     QProcess standIn;
-    standIn.start(qEnvironmentVariable("MK_ADMIN_API_STANDIN"),
-                  {QStringLiteral("--db"), path, QStringLiteral("--token-file"), token.fileName()});
-    QVERIFY(standIn.waitForStarted(10'000));
-    while (!standIn.canReadLine() && standIn.waitForReadyRead(10'000)) {
-    }
-    const QByteArray line = standIn.readLine().trimmed();
-    QVERIFY2(line.startsWith("listening "), line.constData());
-    {
-        QSettings settings(model::consoleSettingsPath(), QSettings::IniFormat);
-        settings.setValue(QStringLiteral("console/instances"),
-                          QStringList{QStringLiteral("http://127.0.0.1:%1").arg(QString::fromLatin1(line.mid(10)))});
-        settings.setValue(QStringLiteral("console/api_token_file"), token.fileName());
-    }
+    QVERIFY(!startStandIn(standIn, path, QStringLiteral("token-reencrypt")).isEmpty());
 
     OperationWizard* wizard = throughPreflight(window.get(), "actionReEncrypt");
     QVERIFY(wizard);
@@ -319,14 +328,7 @@ void TestLiveInstallations::reEncryptRotatesThroughTheInstancesAtEnd()
     const QStringList clashes = test::mnemonicClashes(wizard);
     QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QLatin1Char('\n'))));
     save(wizard, "wizard-reencrypt-instances");
-    QVERIFY(test::clickForward(wizard)); // backup
-    QVERIFY(test::clickChild(wizard, QStringLiteral("skipBackupCheckBox")));
-    QVERIFY(test::clickForward(wizard)); // confirm
-    QSignalSpy finished(wizard, &OperationWizard::runFinished);
-    QVERIFY(test::clickForward(wizard)); // start
-    if (finished.isEmpty())
-        QVERIFY(finished.wait(kTimeout));
-    QTRY_COMPARE_WITH_TIMEOUT(wizard->currentId(), int(OperationWizard::ResultPageId), 5'000);
+    QVERIFY(runFromOptions(wizard));
     QVERIFY(wizard->lastResult());
     QCOMPARE(wizard->lastResult()->failed, 0);
     QVERIFY(wizard->lastResult()->changed > 0);

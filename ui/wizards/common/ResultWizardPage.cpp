@@ -15,6 +15,7 @@
 #include <QClipboard>
 #include <QDir>
 #include <QFontDatabase>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QLabel>
@@ -106,13 +107,13 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     auto* rotateRow = new QHBoxLayout;
     rotateRow->addWidget(m_countdown, 1);
     rotateRow->addWidget(m_reEncrypt);
-    auto* iniRow = new QHBoxLayout;
-    iniRow->addWidget(m_iniLine, 1);
-    iniRow->addWidget(m_copyIni);
-    auto* envRow = new QHBoxLayout;
-    envRow->addWidget(m_envLine, 1);
-    envRow->addWidget(m_copyEnv);
-    iniRow->addWidget(m_showKey);
+    auto* configGrid = new QGridLayout;
+    configGrid->addWidget(m_iniLine, 0, 0);
+    configGrid->addWidget(m_copyIni, 0, 1);
+    configGrid->addWidget(m_envLine, 1, 0);
+    configGrid->addWidget(m_copyEnv, 1, 1);
+    configGrid->addWidget(m_showKey, 2, 0);
+    configGrid->setColumnStretch(0, 1);
 
     QVBoxLayout* layout = m_layout;
     layout->addWidget(m_banner);
@@ -120,8 +121,7 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     layout->addWidget(m_notes);
     layout->addLayout(rotateRow);
     layout->addWidget(m_configLabel);
-    layout->addLayout(iniRow);
-    layout->addLayout(envRow);
+    layout->addLayout(configGrid);
     layout->addWidget(m_steps);
     layout->addWidget(m_failures, 1);
     m_spacerIndex = layout->count();

@@ -663,7 +663,7 @@ void TestUsability::rotatePreflightCountsReferencesAndHealth()
     QVERIFY(test::clickChild(wizard, QStringLiteral("skipBackupCheckBox")));
     QVERIFY(test::clickForward(wizard)); // confirm
     const QString summary = wizard->findChild<QLabel*>(QStringLiteral("confirmSummaryLabel"))->text();
-    QVERIFY2(summary.contains(QStringLiteral("Preflight: 1 data key to deactivate (%1 values reference them)")
+    QVERIFY2(summary.contains(QStringLiteral("Preflight: 1 data key to deactivate (%1 values reference it)")
                                   .arg(activeReferences)),
              qPrintable(summary));
     QVERIFY(!summary.contains(QStringLiteral("0 values")));

@@ -71,7 +71,9 @@ void ConfirmWizardPage::initializePage()
                 active += key.active ? 1 : 0;
                 references += key.active ? key.references : 0;
             }
-            lines << tr("Preflight: %1 to deactivate (%2 reference them); no value is rewritten")
+            lines << (active == 1 ? tr("Preflight: %1 to deactivate (%2 reference it); no value is rewritten")
+                                  : tr("Preflight: %1 to deactivate (%2 reference them); no value is "
+                                       "rewritten"))
                          .arg(countOf(active, tr("data key"), tr("data keys")),
                               countOf(references, tr("value"), tr("values")));
         } else {

@@ -41,8 +41,13 @@ store::ConnectionSpec connectionFromConfig(const config::MosaicooConfig& config)
 
 QString secretKeyOriginLabel(const Target& target)
 {
+    const QString saved = target.secretKeySavedTo.isEmpty()
+                              ? QString()
+                              : QStringLiteral(", saved to %1").arg(target.secretKeySavedTo);
+    if (target.secretKeyGenerated)
+        return QStringLiteral("generated in this session") + saved;
     if (target.secretKeyTyped)
-        return QStringLiteral("typed in");
+        return QStringLiteral("typed in") + saved;
     return config::describe(target.secretKeyOrigin);
 }
 

@@ -230,6 +230,21 @@ Result<IniFile> IniFile::parse(QByteArrayView text)
     return Parser(text).run();
 }
 
+std::optional<QByteArray> IniFile::quoteValue(QByteArrayView value)
+{
+    if (value.isEmpty() || value.contains('\n') || value.contains('\r'))
+        return std::nullopt;
+    // The first form the reader gives back unchanged: each candidate is checked by reading it.
+    const QByteArray raw = value.toByteArray();
+    for (const QByteArray& candidate :
+         {raw, QByteArray('`' + raw + '`'), QByteArray("\"\"\"" + raw + "\"\"\"")}) {
+        const auto read = parse(QByteArray("[q]\nk = " + candidate + '\n'));
+        if (read && read->rawValue(QStringLiteral("q"), QStringLiteral("k")) == raw)
+            return candidate;
+    }
+    return std::nullopt;
+}
+
 Result<IniFile> IniFile::load(const QString& path)
 {
     const auto data = readUserFile(path, QStringLiteral("config file"));

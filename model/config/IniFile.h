@@ -67,6 +67,11 @@ public:
     static QString defaultSectionName() { return QStringLiteral("DEFAULT"); }
 
     [[nodiscard]] static Result<IniFile> parse(QByteArrayView text);
+    // The value as it must be written after `key = ` for parse() to read back exactly `value`:
+    // bare when that is safe, otherwise in backticks, otherwise in triple double quotes
+    // ('#'/';' start comments, surrounding blanks are trimmed, surrounding quotes are removed).
+    // nullopt for what one line cannot hold (a line break).
+    [[nodiscard]] static std::optional<QByteArray> quoteValue(QByteArrayView value);
     [[nodiscard]] static Result<IniFile> load(const QString& path);
 
     const QList<Section>& sections() const { return m_sections; }

@@ -52,7 +52,7 @@ Error fromStoreError(const store::Error& error, const QString& where)
                 QStringLiteral("%1 is read-only: %2").arg(where, error.detail)};
     case store::ErrorCode::NotSqlite:
         return {ErrorKind::NotMosaicoo,
-                QStringLiteral("%1 is not an SQLite database (%2)").arg(where, error.detail)};
+                QStringLiteral("%1 is not an SQLite database file (a text file, or another format)").arg(where)};
     case store::ErrorCode::Damaged:
         return {ErrorKind::Connection,
                 QStringLiteral("%1 is a damaged SQLite file (%2): restore it from a backup (sqlite3's "
@@ -106,6 +106,12 @@ Result<OpenedDatabase> openTarget(const Target& target, AccessMode mode)
     spec.readOnly = mode == AccessMode::ReadOnly;
     const QString where = spec.displayName();
     auto db = store::Database::open(spec);
+    if (!db && db.error().code == store::ErrorCode::FileNotFound
+        && spec.driver == store::ConnectionSpec::Driver::Sqlite && QFileInfo(spec.path).isDir())
+        return std::unexpected(Error{ErrorKind::Connection,
+                                     QStringLiteral("%1 is a directory, not a database file: choose the "
+                                                    "database file in it (grafana.db, mosaicoo.db)")
+                                         .arg(where)});
     if (!db)
         return std::unexpected(withHotJournalHint(fromStoreError(db.error(), where), spec, db.error()));
     std::shared_ptr<store::OperationLock> lock;

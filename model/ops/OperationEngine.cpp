@@ -484,9 +484,17 @@ Result<ScanFacts> scanForPreflight(OpenedDatabase& opened,
                                    const QList<int>& touchedLocations,
                                    QThreadPool& pool,
                                    JobContext* context,
-                                   bool includeUnverifiable)
+                                   bool includeUnverifiable,
+                                   const QList<ValueFailure>& knownFailures)
 {
     const QList<store::SecretLocation>& catalog = store::secretLocations();
+    const auto failureKey = [](const QString& table, const QString& column, const QString& rowId,
+                               const QString& field) {
+        return table + QLatin1Char('.') + column + QLatin1Char('/') + rowId + QLatin1Char('/') + field;
+    };
+    QHash<QString, ValueFailure> known;
+    for (const ValueFailure& failure : knownFailures)
+        known.insert(failureKey(failure.table, failure.column, failure.rowId, failure.field), failure);
     ScanFacts facts;
     Preflight& preflight = facts.preflight;
     QList<LocationPlan> plans(catalog.size());
@@ -527,10 +535,22 @@ Result<ScanFacts> scanForPreflight(OpenedDatabase& opened,
                     preflight.knownFailures << failureFor(record, record.problem.value_or(FailureReason::Other));
                     continue;
                 }
-                if (spec) {
+                // Still sampled below (the key check must see it), but counted once, here.
+                bool knownFailing = false;
+                if (touched && spec && !known.isEmpty()) {
+                    const auto found
+                        = known.constFind(failureKey(location.table, location.column, record.rowId, record.field));
+                    if (found != known.cend()) {
+                        knownFailing = true;
+                        ++plan.willFail;
+                        ++preflight.willFail;
+                        preflight.knownFailures << failureFor(record, found->reason, found->detail);
+                    }
+                }
+                if (spec && !knownFailing) {
                     ++plan.toChange;
                     ++preflight.toChange;
-                } else {
+                } else if (!spec) {
                     ++plan.unchanged;
                     ++preflight.unchanged;
                 }
@@ -541,7 +561,7 @@ Result<ScanFacts> scanForPreflight(OpenedDatabase& opened,
                 const QString group = isEnvelope(record.format) ? record.dataKeyId : QString();
                 QList<Sample>& samples = groups[group];
                 if (samples.size() < kSamplesPerGroup && sampleCount < kMaxSamples) {
-                    samples << Sample{record, spec.has_value()};
+                    samples << Sample{record, spec.has_value() && !knownFailing};
                     ++sampleCount;
                 }
             }

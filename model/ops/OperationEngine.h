@@ -85,14 +85,16 @@ struct ScanFacts
 // Scans every location (classification only), counts per location with the plan, decrypts a
 // sample spread over the data keys and judges the secret key and every data key. Samples too short
 // to prove their key count for nothing; sampled legacy ones are predicted failures (Unverifiable)
-// unless includeUnverifiable.
+// unless includeUnverifiable. Values in knownFailures (a verify's) that the plan rewrites are
+// predicted failures with the verify's reason, and are not sampled.
 [[nodiscard]] Result<ScanFacts> scanForPreflight(OpenedDatabase& opened,
                                                  const KeyRing& ring,
                                                  const PlanFunction& planFor,
                                                  const QList<int>& touchedLocations,
                                                  QThreadPool& pool,
                                                  JobContext* context,
-                                                 bool includeUnverifiable = false);
+                                                 bool includeUnverifiable = false,
+                                                 const QList<ValueFailure>& knownFailures = {});
 
 // Runs the rewrite over plan.locations into result (counts, failures, conflicts, canceled).
 // Without singleTransaction every batch is its own transaction; with it the caller owns the

@@ -42,6 +42,10 @@ struct OperationOptions
     // Rewrite legacy AES-CFB values too short to prove their key (FailureReason::Unverifiable),
     // trusting the secret key for them; otherwise they are reported and left as they are.
     bool includeUnverifiable = false;
+    // Values a verify of this database found failing: the preflight predicts them as failures
+    // where the operation would rewrite them (its sample cannot see a damaged value under a key
+    // that works). Only the GUI passes them, from its last Verify.
+    QList<ValueFailure> knownFailures;
     // Called on the job's thread right before a batch of cells of one location is written, outside
     // any transaction (tests use it to play a concurrent writer; a GUI could log).
     std::function<void(const QString& locationKey, const QStringList& rowIds)> beforeBatchWrite;

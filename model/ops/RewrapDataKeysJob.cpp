@@ -94,7 +94,8 @@ Result<OperationResult> rewrap(const Target& target,
         for (int i = 0; i < store::secretLocations().size(); ++i)
             touched << i;
     }
-    auto facts = engine::scanForPreflight(*opened, ring, planFor, touched, pool, context, options.includeUnverifiable);
+    auto facts = engine::scanForPreflight(*opened, ring, planFor, touched, pool, context, options.includeUnverifiable,
+                                          options.knownFailures);
     if (!facts)
         return std::unexpected(facts.error());
     Preflight& preflight = result.preflight;

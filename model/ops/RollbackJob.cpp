@@ -65,7 +65,7 @@ Result<OperationResult> rollback(const Target& target,
         return spec;
     };
     auto facts = engine::scanForPreflight(*opened, ring, planFor, engine::rewrittenLocations(), pool, context,
-                                          options.includeUnverifiable);
+                                          options.includeUnverifiable, options.knownFailures);
     if (!facts)
         return std::unexpected(facts.error());
     Preflight& preflight = result.preflight;

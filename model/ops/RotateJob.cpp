@@ -2,12 +2,16 @@
 #include "model/ops/SecretsManagerKeys.h"
 
 #include "model/ModelLog.h"
+#include "model/ops/KeyRing.h"
 #include "model/ops/Liveness.h"
+#include "model/ops/OperationEngine.h"
 #include "model/ops/OpenedDatabase.h"
 #include "model/store/DataKeyRow.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QHash>
+#include <QThreadPool>
 
 namespace mk::model {
 
@@ -32,8 +36,26 @@ Result<OperationResult> rotate(const Target& target,
     if (!opened->schema.hasDataKeys)
         return fail(ErrorKind::Refused, QStringLiteral("%1 has no data_keys table: nothing to rotate").arg(where));
 
+    // The preflight judges the keys like the other operations' (references, health from a sample);
+    // rotating itself reads nothing but data_keys.
+    QHash<QString, DataKeyPlan> judged;
+    if (preflightOnly) {
+        const KeyRing ring(target, opened->dataKeys);
+        QThreadPool pool;
+        pool.setMaxThreadCount(effectiveJobs(options.jobs));
+        auto facts = engine::scanForPreflight(*opened, ring, {}, {}, pool, context);
+        if (!facts)
+            return std::unexpected(facts.error());
+        const Preflight& scanned = facts->preflight;
+        result.preflight.locations = scanned.locations;
+        result.preflight.values = scanned.values;
+        result.preflight.unchanged = scanned.values; // no value is rewritten
+        result.preflight.keyCheck = scanned.keyCheck;
+        for (const DataKeyPlan& key : scanned.dataKeys)
+            judged.insert(key.id, key);
+    }
     for (const store::DataKeyRow& row : std::as_const(opened->dataKeys)) {
-        DataKeyPlan key;
+        DataKeyPlan key = judged.value(row.id);
         key.id = row.id;
         key.label = row.label;
         key.provider = row.provider;

@@ -96,9 +96,16 @@ Result<VerifyResult> runVerify(const Target& target, const VerifyOptions& option
                     result.failures << ValueFailure{location.table, location.column, record.rowId,
                                                     record.field, failure.reason, failure.detail};
                     outcome.failure = failure.reason;
+                    if (!record.dataKeyId.isEmpty()
+                        && (failure.reason == FailureReason::AuthenticationFailed
+                            || failure.reason == FailureReason::ImplausiblePlaintext
+                            || failure.reason == FailureReason::DataKeyUnwrapFailed))
+                        ++result.dataKeys[record.dataKeyId].keyFailures;
                 } else {
                     ++perLocation.ok;
                     ++result.ok;
+                    if (!record.dataKeyId.isEmpty())
+                        ++result.dataKeys[record.dataKeyId].ok;
                     outcome.plaintextSha256 = checked.at(i).sha256;
                     if (checked.at(i).unverifiable) {
                         ++result.unverifiable;

@@ -7,6 +7,7 @@
 #include "model/ops/ValueRecord.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -52,6 +53,15 @@ struct VerifyOptions
     std::function<void(const QList<ValueOutcome>&)> observer; // called from the job's thread
 };
 
+// What verify found under one data key (envelope values only): values that decrypted, and values
+// that failed for a reason the key may cause (authentication, implausible plaintext, unwrap), not
+// a damaged payload or container.
+struct DataKeyVerify
+{
+    qint64 ok = 0;
+    qint64 keyFailures = 0;
+};
+
 struct VerifyResult
 {
     qint64 checked = 0;
@@ -63,6 +73,7 @@ struct VerifyResult
     qint64 unverifiable = 0;
     QList<ValueFailure> unverifiableValues;
     QList<LocationVerify> locations;
+    QHash<QString, DataKeyVerify> dataKeys; // data key id -> its values' outcomes
     bool canceled = false;
     qint64 durationMs = 0;
 };

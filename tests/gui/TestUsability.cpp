@@ -2,11 +2,14 @@
 // that keep their colour, mnemonics that do not clash, Tab that leaves the tables, the reveal
 // countdown, Open Recent, and the Help menu (user guide, shortcuts, About).
 #include "model/items/DataKeysTableModel.h"
+#include "model/config/IniFile.h"
 #include "model/items/SecretsTableModel.h"
+#include "model/ops/DemoDatabase.h"
 #include "tests/gui/GuiTestSupport.h"
 #include "tests/gui/WizardTestSupport.h"
 #include "tests/support/TestData.h"
 #include "ui/common/FakePrompter.h"
+#include "ui/common/GuiWording.h"
 #include "ui/common/MessageBanner.h"
 #include "ui/main/ConnectionDialog.h"
 #include "ui/main/MainWindow.h"
@@ -17,17 +20,23 @@
 #include "ui/panes/OverviewPane.h"
 #include "ui/panes/SecretsPane.h"
 #include "ui/wizards/common/FakeFileChooser.h"
+#include "ui/wizards/common/ResultWizardPage.h"
 #include "ui/wizards/rewrap/RewrapOptionsWizardPage.h"
 
 #include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -36,8 +45,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
+#include <QToolBar>
+#include <QToolButton>
 
+#include <algorithm>
 #include <memory>
+#include <utility>
 
 using namespace mk;
 using model::DataKeysTableModel;
@@ -64,8 +77,25 @@ private slots:
     void keyStrengthCountsWords();
     void smallWindowShowsStatusAndWholeCaptions();
     void backupAndRestoreFromTheFileMenu();
+    void rotatePreflightCountsReferencesAndHealth();
+    void reEncryptPreflightAgreesWithVerifyAndTheRun();
+    void dataKeysFollowTheLastVerify();
+    void changeKeyResultGivesTheLinesToPaste();
+    void configLinesRoundTripThroughTheIniReader();
+    void guiWordingHasNoFlagsAndRightPlurals();
+    void openErrorsNameTheProblem();
+    void backgroundCheckFillsTheVisibleRows();
+    void smallWindowKeepsOperationsOnTheToolbar();
+    void focusRingIsVisible();
 
 private:
+    // The demo database (model::createDemoDatabase), opened like open() does.
+    bool openDemo();
+    // Runs Verify from the main window and waits for it.
+    bool verifyAll();
+    // Intro -> preflight finished.
+    bool toPreflight(ui::OperationWizard* wizard);
+
     // Opens a copy of a synthetic fixture as the command line would; waits for the census and the
     // key check.
     bool open(const QString& fixture, const QString& secretKeyFile = {});
@@ -128,6 +158,45 @@ bool TestUsability::open(const QString& fixture, const QString& secretKeyFile)
     if (keyCheck.isEmpty() && !keyCheck.wait(kTimeout))
         return false;
     return census.first().at(0).toBool() && keyCheck.first().at(0).toBool();
+}
+
+bool TestUsability::openDemo()
+{
+    m_path = m_dir->filePath(QStringLiteral("demo.db"));
+    if (!model::createDemoDatabase(m_path))
+        return false;
+    model::OpenRequest request;
+    request.dbUrl = m_path;
+    request.environment = QProcessEnvironment();
+    const auto target = model::resolveTarget(request);
+    if (!target)
+        return false;
+    QSignalSpy census(m_window.get(), &ui::MainWindow::censusFinished);
+    QSignalSpy keyCheck(m_window.get(), &ui::MainWindow::keyCheckFinished);
+    m_window->openRemembered(*target, ui::RecentConnection::fromRequest(request));
+    if (census.isEmpty() && !census.wait(kTimeout))
+        return false;
+    if (keyCheck.isEmpty() && !keyCheck.wait(kTimeout))
+        return false;
+    return census.first().at(0).toBool() && keyCheck.first().at(0).toBool();
+}
+
+bool TestUsability::verifyAll()
+{
+    QSignalSpy verified(m_window->secretsPane(), &ui::SecretsPane::verifyFinished);
+    if (!test::triggerAction(m_window.get(), QStringLiteral("actionVerify")))
+        return false;
+    return verified.wait(kTimeout);
+}
+
+bool TestUsability::toPreflight(ui::OperationWizard* wizard)
+{
+    QSignalSpy preflight(wizard, &ui::OperationWizard::preflightFinished);
+    if (!test::clickForward(wizard))
+        return false;
+    if (preflight.isEmpty() && !preflight.wait(kTimeout))
+        return false;
+    return preflight.first().at(0).toBool() && wizard->preflight().has_value();
 }
 
 // custom-key.db with the public default key: 199 of its 200 values do not decrypt. The data keys
@@ -557,6 +626,400 @@ void TestUsability::backupAndRestoreFromTheFileMenu()
     const QByteArray bytes = log.readAll();
     QVERIFY(bytes.contains("\"backup\""));
     QVERIFY(bytes.contains("\"restore\""));
+}
+
+// The demo's active data key is named by many values: the Rotate preflight shows them, judges every
+// key, and the confirm page counts them (the census is what `status` prints).
+void TestUsability::rotatePreflightCountsReferencesAndHealth()
+{
+    QVERIFY(openDemo());
+    const model::CensusResult census = *m_window->census();
+    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionRotate")));
+    ui::OperationWizard* wizard = m_window->currentWizard();
+    QVERIFY(wizard && QTest::qWaitForWindowExposed(wizard));
+    QVERIFY(toPreflight(wizard));
+    const model::Preflight& p = *wizard->preflight();
+    QCOMPARE(p.values, census.totals.values);
+    auto* table = wizard->findChild<QTableWidget*>(QStringLiteral("preflightDataKeysTable"));
+    QCOMPARE(table->rowCount(), int(census.dataKeys.size()));
+    qint64 activeReferences = 0;
+    int active = 0;
+    for (int row = 0; row < table->rowCount(); ++row) {
+        const QString id = table->item(row, 0)->text();
+        const auto key = std::find_if(census.dataKeys.cbegin(), census.dataKeys.cend(),
+                                      [&id](const model::DataKeyInfo& k) { return k.id == id; });
+        QVERIFY(key != census.dataKeys.cend());
+        QCOMPARE(table->item(row, 4)->text().toLongLong(), key->references);
+        QVERIFY2(!table->item(row, 5)->text().isEmpty(), qPrintable(id));
+        if (key->active) {
+            ++active;
+            activeReferences += key->references;
+        }
+    }
+    QCOMPARE(active, 1);
+    QVERIFY(activeReferences > 10);
+    QVERIFY(test::clickForward(wizard)); // options
+    QVERIFY(test::clickForward(wizard)); // backup
+    QVERIFY(test::clickChild(wizard, QStringLiteral("skipBackupCheckBox")));
+    QVERIFY(test::clickForward(wizard)); // confirm
+    const QString summary = wizard->findChild<QLabel*>(QStringLiteral("confirmSummaryLabel"))->text();
+    QVERIFY2(summary.contains(QStringLiteral("Preflight: 1 data key to deactivate (%1 values reference it)")
+                                  .arg(activeReferences)),
+             qPrintable(summary));
+    QVERIFY(!summary.contains(QStringLiteral("0 values")));
+    wizard->reject();
+    QTRY_VERIFY(!m_window->currentWizard());
+}
+
+// Verify finds 2 values of the demo that do not decrypt (one names a missing data key, one is a
+// tampered AES-GCM value under a good key): the re-encrypt preflight predicts both, the run fails
+// both, and afterwards the banner still knows what Verify found, and says it is stale.
+void TestUsability::reEncryptPreflightAgreesWithVerifyAndTheRun()
+{
+    QVERIFY(openDemo());
+    QVERIFY(verifyAll());
+    const model::VerifyResult verified = *m_window->lastVerify();
+    QCOMPARE(verified.failed, 2);
+    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionReEncrypt")));
+    ui::OperationWizard* wizard = m_window->currentWizard();
+    QVERIFY(wizard && QTest::qWaitForWindowExposed(wizard));
+    QVERIFY(toPreflight(wizard));
+    const model::Preflight p = *wizard->preflight();
+    QCOMPARE(p.willFail, verified.failed);
+    QCOMPARE(p.toChange + p.unchanged + p.willFail, p.values);
+    const QString summary = wizard->findChild<QLabel*>(QStringLiteral("preflightSummaryLabel"))->text();
+    QVERIFY2(summary.contains(QStringLiteral("Of <b>%1 values</b>").arg(p.values))
+                 && summary.contains(QStringLiteral("<b>%1</b> will be rewritten").arg(p.toChange))
+                 && summary.contains(QStringLiteral("<b>2</b> will fail"))
+                 && !summary.contains(QStringLiteral("rewritten by this operation")),
+             qPrintable(summary));
+    QVERIFY(test::clickForward(wizard)); // options
+    QVERIFY(test::clickForward(wizard)); // backup
+    QVERIFY(test::clickChild(wizard, QStringLiteral("skipBackupCheckBox")));
+    QVERIFY(test::clickForward(wizard)); // confirm
+    QSignalSpy finished(wizard, &ui::OperationWizard::runFinished);
+    QSignalSpy census(m_window.get(), &ui::MainWindow::censusFinished);
+    QVERIFY(test::clickForward(wizard));
+    QVERIFY(!finished.isEmpty() || finished.wait(kTimeout));
+    QCOMPARE(wizard->lastResult()->failed, p.willFail);
+    QVERIFY(!census.isEmpty() || census.wait(kTimeout));
+
+    auto* banner = m_window->findChild<ui::MessageBanner*>(QStringLiteral("healthBanner"));
+    QVERIFY(banner->isVisible());
+    QVERIFY(m_window->isLastVerifyStale());
+    QVERIFY2(banner->text().contains(QStringLiteral("reported 2 values that cannot be decrypted"))
+                 && banner->text().contains(QStringLiteral("Verify, before it, found 2")),
+             qPrintable(banner->text()));
+    QVERIFY(!banner->text().contains(QStringLiteral("1 values")));
+    auto* action = banner->findChild<QPushButton*>(QStringLiteral("messageActionButton"));
+    QVERIFY(action && action->isVisible());
+    QCOMPARE(action->text(), QStringLiteral("Verify Again"));
+    QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
+    QTRY_VERIFY(!m_window->currentWizard());
+    QSignalSpy again(m_window->secretsPane(), &ui::SecretsPane::verifyFinished);
+    QTest::mouseClick(action, Qt::LeftButton);
+    QVERIFY(again.wait(kTimeout));
+    QVERIFY(!m_window->isLastVerifyStale());
+    QCOMPARE(m_window->lastVerify()->failed, 2);
+    QVERIFY2(banner->text().contains(QStringLiteral("2 of 39 values cannot be decrypted")), qPrintable(banner->text()));
+}
+
+// A data key whose values all fail Verify for a reason the key can cause is not shown green.
+void TestUsability::dataKeysFollowTheLastVerify()
+{
+    QVERIFY(open(QStringLiteral("broken.db")));
+    QVERIFY(verifyAll());
+    const model::VerifyResult verified = *m_window->lastVerify();
+    DataKeysTableModel* keys = m_window->dataKeysPane()->model();
+    for (auto it = verified.dataKeys.cbegin(); it != verified.dataKeys.cend(); ++it) {
+        const int row = keys->rowForId(it.key());
+        if (row < 0)
+            continue;
+        if (it->keyFailures > 0 && it->ok == 0) {
+            QVERIFY2(keys->kindAt(row) == DataKeysTableModel::Kind::Suspect, qPrintable(it.key()));
+            QCOMPARE(keys->data(keys->index(row, DataKeysTableModel::Unwrap)).toString(),
+                     QStringLiteral("suspect"));
+        } else if (it->keyFailures == 0 && it->ok > 0) {
+            QVERIFY2(keys->kindAt(row) != DataKeysTableModel::Kind::Suspect, qPrintable(it.key()));
+        }
+    }
+    QCOMPARE(keys->suspectCount(), 1); // the key wrapped with another secret key, as on opening
+}
+
+// The change of the secret key with a generated key on the demo (2 values failed before): the
+// result is not "without failures", gives both lines to paste (masked until shown; Copy copies
+// them), and the Overview says where the key now comes from.
+void TestUsability::changeKeyResultGivesTheLinesToPaste()
+{
+    QVERIFY(openDemo());
+    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionChangeSecretKey")));
+    ui::OperationWizard* wizard = m_window->currentWizard();
+    QVERIFY(wizard && QTest::qWaitForWindowExposed(wizard));
+    QVERIFY(toPreflight(wizard));
+    QVERIFY(test::clickForward(wizard)); // options
+    QVERIFY(test::clickChild(wizard, QStringLiteral("generateKeyButton")));
+    QVERIFY(test::clickChild(wizard, QStringLiteral("keyStoredCheckBox")));
+    const QString key = wizard->findChild<QLineEdit*>(QStringLiteral("newKeyEdit"))->text();
+    QVERIFY(key.size() >= 16);
+    QVERIFY(test::clickForward(wizard)); // backup
+    QVERIFY(test::clickChild(wizard, QStringLiteral("skipBackupCheckBox")));
+    QVERIFY(test::clickForward(wizard)); // confirm
+    QVERIFY2(!wizard->currentPage()->subTitle().contains(QStringLiteral("batch by batch")),
+             qPrintable(wizard->currentPage()->subTitle()));
+    QVERIFY(wizard->currentPage()->subTitle().contains(QStringLiteral("one transaction")));
+    QTest::keyClicks(wizard->findChild<QLineEdit*>(QStringLiteral("confirmNameEdit")), QStringLiteral("demo.db"));
+    QSignalSpy finished(wizard, &ui::OperationWizard::runFinished);
+    QSignalSpy census(m_window.get(), &ui::MainWindow::censusFinished);
+    QVERIFY(test::clickForward(wizard));
+    QVERIFY(!finished.isEmpty() || finished.wait(kTimeout));
+    QTRY_COMPARE(wizard->currentId(), int(ui::OperationWizard::ResultPageId));
+    const model::OperationResult result = *wizard->lastResult();
+    QCOMPARE(result.verifyFailed, 2);
+    auto* banner = wizard->findChild<ui::MessageBanner*>(QStringLiteral("resultBanner"));
+    QVERIFY(banner->type() != ui::MessageBanner::Type::Positive);
+    QVERIFY2(!banner->text().contains(QStringLiteral("without failures")), qPrintable(banner->text()));
+
+    auto* ini = wizard->findChild<QLineEdit*>(QStringLiteral("configIniEdit"));
+    auto* env = wizard->findChild<QLineEdit*>(QStringLiteral("configEnvEdit"));
+    QVERIFY(ini->isVisible() && env->isVisible() && ini->isReadOnly() && env->isReadOnly());
+    QVERIFY(!ini->text().contains(key)); // masked until shown
+    QVERIFY(ini->text().startsWith(QStringLiteral("secret_key = ")));
+    QVERIFY(test::clickChild(wizard, QStringLiteral("copyIniButton")));
+    QCOMPARE(QApplication::clipboard()->text(), ui::ResultWizardPage::configLinesFor(key.toUtf8()).iniLine);
+    QVERIFY(test::clickChild(wizard, QStringLiteral("showConfigKeyCheckBox")));
+    QCOMPARE(ini->text(), ui::ResultWizardPage::configLinesFor(key.toUtf8()).iniLine);
+    QCOMPARE(env->text(), QStringLiteral("GF_SECURITY_SECRET_KEY=") + key); // generated: no quoting needed
+    QVERIFY(test::clickChild(wizard, QStringLiteral("copyEnvButton")));
+    QCOMPARE(QApplication::clipboard()->text(), env->text());
+    QApplication::clipboard()->clear();
+
+    QVERIFY(!census.isEmpty() || census.wait(kTimeout));
+    const QString origin = m_window->overviewPane()->findChild<QLabel*>(QStringLiteral("keyOriginValueLabel"))->text();
+    QVERIFY2(origin.contains(QStringLiteral("generated in this session")), qPrintable(origin));
+    QVERIFY(!origin.contains(QStringLiteral("typed in")));
+    QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
+    QTRY_VERIFY(!m_window->currentWizard());
+}
+
+// Keys with the characters an ini file treats specially: the line read back by the project's own
+// ini reader gives the key byte for byte.
+void TestUsability::configLinesRoundTripThroughTheIniReader()
+{
+    const QList<QByteArray> keys = {
+        "plain-Key_0123456789",       "k3y-with#hash;and spaces", " leading and trailing ",
+        "\"quoted-whole-value\"",     "'single-quoted'",          "back`tick#and;semi",
+        "ends-with-backslash\\",      "\"\"\"triple#\"\"\"",      "both`and\"\"\"quotes;#",
+        "tab\tinside#",               "=starts-with-equals",      "ünïcödé#κλειδί",
+    };
+    for (const QByteArray& key : keys) {
+        const ui::ResultWizardPage::ConfigLines lines = ui::ResultWizardPage::configLinesFor(key);
+        QVERIFY2(lines.iniLine.startsWith(QStringLiteral("secret_key = ")), key.constData());
+        const auto ini = config::IniFile::parse("[security]\n" + lines.iniLine.toUtf8() + "\n");
+        QVERIFY2(ini.has_value(), key.constData());
+        QCOMPARE(ini->rawValue(QStringLiteral("security"), QStringLiteral("secret_key")), key);
+        QVERIFY(lines.envLine.startsWith(QStringLiteral("GF_SECURITY_SECRET_KEY=")));
+        // The shell form: a POSIX shell reads it back (single quotes, or bare when safe).
+        QProcess shell;
+        shell.start(QStringLiteral("/bin/sh"),
+                    {QStringLiteral("-c"), lines.envLine + QStringLiteral("; printf %s \"$GF_SECURITY_SECRET_KEY\"")});
+        QVERIFY(shell.waitForFinished(10'000));
+        QCOMPARE(shell.readAllStandardOutput(), key);
+    }
+    QVERIFY(!config::IniFile::quoteValue("two\nlines").has_value());
+}
+
+void TestUsability::guiWordingHasNoFlagsAndRightPlurals()
+{
+    const QStringList model = {
+        QStringLiteral("3 of 4 sampled values do not decrypt with this secret key (x). The key is probably "
+                       "wrong; nothing was changed. Check the key, or run with --force to go on anyway "
+                       "(values that do not decrypt are never rewritten)."),
+        QStringLiteral("Rolled-back values carry the algorithm prefix: Grafana 8.5.4+ and 9.x+ read them; "
+                       "for 8.5.3 and older use --format legacy."),
+        QStringLiteral("--format legacy writes unprefixed aes-cfb values for Grafana/Mosaicoo up to 8.5.3."),
+        QStringLiteral("Refused: a server wrote 2 s ago. Stop the servers, or pass --servers-stopped if "
+                       "this evidence is stale."),
+        QStringLiteral("1 data keys cannot be unwrapped correctly with k: a. Run with --force to re-wrap "
+                       "the other keys and leave these untouched."),
+        QStringLiteral("--accept-loss: 1 values lost their data key and are now unreadable."),
+        QStringLiteral("--secret-key-file"),
+    };
+    for (const QString& text : model) {
+        const QString gui = ui::guiWording(text);
+        QVERIFY2(!gui.contains(QStringLiteral("--")), qPrintable(gui));
+        QVERIFY2(!gui.contains(QStringLiteral(" 1 values")) && !gui.startsWith(QStringLiteral("1 data keys")),
+                 qPrintable(gui));
+    }
+    QCOMPARE(ui::guiWording(QStringLiteral("21 values, 1 values, 11 data keys, 1 data keys")),
+             QStringLiteral("21 values, 1 value, 11 data keys, 1 data key"));
+
+    // The preflight of a rollback shows no flag (its warnings come from the model).
+    QVERIFY(open(QStringLiteral("mixed-default-key.db")));
+    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionRollback")));
+    ui::OperationWizard* wizard = m_window->currentWizard();
+    QVERIFY(wizard && QTest::qWaitForWindowExposed(wizard));
+    QVERIFY(toPreflight(wizard));
+    for (QLabel* label : wizard->currentPage()->findChildren<QLabel*>())
+        QVERIFY2(!label->text().contains(QStringLiteral("--format")) && !label->text().contains(QStringLiteral("--force")),
+                 qPrintable(label->text()));
+    for (QCheckBox* box : wizard->findChildren<QCheckBox*>())
+        QVERIFY2(!box->text().contains(QStringLiteral("--")), qPrintable(box->text()));
+    wizard->reject();
+    QTRY_VERIFY(!m_window->currentWizard());
+}
+
+// A directory, a text file, random bytes: each named for what it is.
+void TestUsability::openErrorsNameTheProblem()
+{
+    const QString directory = m_dir->filePath(QStringLiteral("a-folder.db"));
+    QVERIFY(QDir().mkpath(directory));
+    const QString text = m_dir->filePath(QStringLiteral("notes.db"));
+    {
+        QFile file(text);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("[database]\ntype = sqlite3\nThis is a text file, not a database.\n");
+    }
+    const QString random = m_dir->filePath(QStringLiteral("random.db"));
+    {
+        QFile file(random);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QByteArray bytes(4096, '\0');
+        quint32 state = 2463534242u; // xorshift: arbitrary but fixed bytes
+        for (char& c : bytes) {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            c = char(state & 0xff);
+        }
+        file.write(bytes);
+    }
+    const QList<std::pair<QString, QString>> cases = {
+        {directory, QStringLiteral("is a directory, not a database file")},
+        {text, QStringLiteral("is not an SQLite database file")},
+        {random, QStringLiteral("is not an SQLite database file")},
+    };
+    ui::ConnectionDialog* dialog = m_window->showConnectionDialog(ui::ConnectionDialog::SqlitePage);
+    QVERIFY(QTest::qWaitForWindowExposed(dialog));
+    auto* banner = dialog->findChild<ui::MessageBanner*>(QStringLiteral("connectionBanner"));
+    auto* path = dialog->findChild<QLineEdit*>(QStringLiteral("sqlitePathEdit"));
+    for (const auto& [file, expected] : cases) {
+        path->clear();
+        QTest::keyClicks(path, file);
+        QSignalSpy probe(dialog, &ui::ConnectionDialog::probeFinished);
+        QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("openButton")), Qt::LeftButton);
+        QVERIFY(!probe.isEmpty() || probe.wait(kTimeout));
+        QCOMPARE(probe.first().at(0).toBool(), false);
+        QVERIFY2(banner->text().contains(expected), qPrintable(banner->text()));
+        QVERIFY(!banner->text().contains(QStringLiteral("data_keys")));
+        QVERIFY(!banner->text().contains(QStringLiteral("no such database file")));
+    }
+    dialog->reject();
+
+    // Two recent databases with the same file name in different folders are told apart.
+    for (const QString& folder : {QStringLiteral("one"), QStringLiteral("two")}) {
+        QVERIFY(QDir(m_dir->path()).mkpath(folder));
+        const QString copy = m_dir->filePath(folder + QStringLiteral("/grafana.db"));
+        QVERIFY(QFile::copy(test::syntheticFixturesDir() + QStringLiteral("/mixed-default-key.db"), copy));
+        model::OpenRequest request;
+        request.dbUrl = copy;
+        request.environment = QProcessEnvironment();
+        const auto target = model::resolveTarget(request);
+        QVERIFY(target);
+        m_window->openRemembered(*target, ui::RecentConnection::fromRequest(request));
+    }
+    auto* first = m_window->findChild<QAction*>(QStringLiteral("actionRecent0"));
+    auto* second = m_window->findChild<QAction*>(QStringLiteral("actionRecent1"));
+    QVERIFY(first && second);
+    QVERIFY(first->text() != second->text());
+    QVERIFY2(first->text().contains(QStringLiteral("/two")) && second->text().contains(QStringLiteral("/one")),
+             qPrintable(first->text() + QLatin1Char('|') + second->text()));
+}
+
+// The Status column of the rows on screen fills in without Verify (on a worker), agrees with what
+// Verify finds, and leaves the rows off screen alone.
+void TestUsability::backgroundCheckFillsTheVisibleRows()
+{
+    QVERIFY(open(QStringLiteral("broken.db")));
+    ui::SecretsPane* pane = m_window->secretsPane();
+    QSignalSpy checked(pane, &ui::SecretsPane::visibleRowsChecked);
+    m_window->showPane(ui::MainWindow::SecretsTab);
+    QVERIFY(checked.wait(kTimeout));
+    QVERIFY(checked.first().at(0).toInt() > 0);
+    QVERIFY(!m_window->lastVerify());
+    QTableView* view = pane->view();
+    QAbstractItemModel* model = view->model();
+    const int first = view->rowAt(0);
+    const int last = view->rowAt(view->viewport()->height() - 1);
+    QVERIFY(first == 0 && last > 5);
+    QVERIFY2(model->rowCount() > last + 1, "broken.db has more rows than a screenful");
+    QHash<int, int> statuses;
+    for (int row = first; row <= last; ++row) {
+        const int status = model->index(row, 0).data(model::SecretsTableModel::StatusRole).toInt();
+        QVERIFY2(status != int(model::SecretStatus::NotChecked), qPrintable(QString::number(row)));
+        statuses.insert(row, status);
+    }
+    int offScreenUnchecked = 0;
+    for (int row = last + 1; row < model->rowCount(); ++row)
+        offScreenUnchecked += model->index(row, 0).data(model::SecretsTableModel::StatusRole).toInt()
+                                      == int(model::SecretStatus::NotChecked)
+                                  ? 1
+                                  : 0;
+    QVERIFY(offScreenUnchecked > 0);
+    QVERIFY(!pane->isCheckingVisibleRows() || QTest::qWaitFor([pane] { return !pane->isCheckingVisibleRows(); }, kTimeout));
+
+    // Verify agrees with the background check, row by row.
+    QVERIFY(verifyAll());
+    for (auto it = statuses.cbegin(); it != statuses.cend(); ++it)
+        QCOMPARE(model->index(it.key(), 0).data(model::SecretsTableModel::StatusRole).toInt(), it.value());
+
+    // Verify stops a background check that is under way.
+    pane->setBackgroundCheck(false);
+    QVERIFY(!pane->isCheckingVisibleRows());
+}
+
+// 800x600: every toolbar action has its button on screen (nothing behind the overflow arrow).
+void TestUsability::smallWindowKeepsOperationsOnTheToolbar()
+{
+    QVERIFY(open(QStringLiteral("mixed-default-key.db")));
+    m_window->resize(800, 600);
+    QTRY_COMPARE(m_window->size(), QSize(800, 600));
+    auto* tools = m_window->findChild<QToolBar*>(QStringLiteral("mainToolBar"));
+    QVERIFY(tools && tools->isVisible());
+    QTRY_VERIFY(tools->width() <= 800);
+    int buttons = 0;
+    for (QAction* action : tools->actions()) {
+        if (action->isSeparator())
+            continue;
+        QWidget* button = tools->widgetForAction(action);
+        QVERIFY2(button && button->isVisible(), qPrintable(action->objectName()));
+        QVERIFY2(button->geometry().right() < tools->width(), qPrintable(action->objectName()));
+        ++buttons;
+    }
+    QVERIFY(buttons >= 10);
+    if (auto* more = tools->findChild<QToolButton*>(QStringLiteral("qt_toolbar_ext_button")))
+        QVERIFY(!more->isVisible());
+}
+
+// A focused table or input has a frame in the highlight colour, visible in a screenshot.
+void TestUsability::focusRingIsVisible()
+{
+    QVERIFY(open(QStringLiteral("mixed-default-key.db")));
+    m_window->showPane(ui::MainWindow::SecretsTab);
+    QTableView* view = m_window->secretsPane()->view();
+    auto* search = m_window->secretsPane()->findChild<QLineEdit*>(QStringLiteral("searchEdit"));
+    QVERIFY(search);
+    const QColor highlight = view->palette().color(QPalette::Highlight);
+    const auto edgeColour = [](QWidget* widget) {
+        const QImage image = widget->grab().toImage();
+        return QColor(image.pixel(0, image.height() / 2));
+    };
+    view->setFocus(Qt::TabFocusReason);
+    QTRY_VERIFY(view->hasFocus());
+    QTRY_COMPARE(edgeColour(view).name(), highlight.name());
+    search->setFocus(Qt::TabFocusReason);
+    QTRY_VERIFY(search->hasFocus());
+    QTRY_COMPARE(edgeColour(search).name(), highlight.name());
+    QVERIFY(edgeColour(view).name() != highlight.name());
 }
 
 QTEST_MAIN(TestUsability)

@@ -79,6 +79,11 @@ MainWindow::MainWindow(Prompter& prompter, model::ActivityLog log, QWidget* pare
     setWindowTitle(tr("Mosaicoo Key Console"));
     setAccessibleName(tr("Mosaicoo Key Console"));
     m_pool.setMaxThreadCount(2);
+    // Focus rings that show in every style and in screenshots: the focused table or input gets a
+    // frame in the palette's highlight colour (the window's dialogs and wizards inherit it).
+    setStyleSheet(QStringLiteral("QAbstractItemView:focus { border: 2px solid palette(highlight); }"
+                                 "QLineEdit:focus, QPlainTextEdit:focus { border: 2px solid palette(highlight);"
+                                 " border-radius: 3px; padding: 1px; }"));
 
     m_keyBanner->setObjectName(QStringLiteral("keyBanner"));
     m_healthBanner->setObjectName(QStringLiteral("healthBanner"));
@@ -139,6 +144,10 @@ MainWindow::MainWindow(Prompter& prompter, model::ActivityLog log, QWidget* pare
     connect(m_dataKeys, &DataKeysPane::reEncryptDataKeysRequested, this,
             [this] { startOperation(model::OperationKind::RewrapDataKeys); });
     connect(m_healthBanner, &MessageBanner::actionTriggered, this, [this] {
+        if (m_healthActionVerifies) {
+            findChild<QAction*>(QStringLiteral("actionVerify"), Qt::FindDirectChildrenOnly)->trigger();
+            return;
+        }
         m_secrets->showStatus(QString::fromLatin1(model::kStatusFailed));
         showPane(SecretsTab);
     });
@@ -305,9 +314,12 @@ void MainWindow::createActions()
 {
     auto* openDb = makeAction(this, "actionOpenDatabase", tr("&Open Database…"), QKeySequence::Open);
     openDb->setToolTip(tr("Open a SQLite file or connect to PostgreSQL / MySQL"));
+    openDb->setIconText(tr("Open…"));
     connect(openDb, &QAction::triggered, this, [this] { showConnectionDialog(ConnectionDialog::SqlitePage); });
     auto* openConfig = makeAction(this, "actionOpenConfig", tr("Open &Config…"),
                                   QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    openConfig->setIconText(tr("Config…"));
+    openConfig->setToolTip(tr("Open the database of a grafana.ini / custom.ini, with its secret key"));
     connect(openConfig, &QAction::triggered, this, [this] { showConnectionDialog(ConnectionDialog::ConfigPage); });
     auto* reloadAction = makeAction(this, "actionReload", tr("Re&load"), QKeySequence::Refresh);
     reloadAction->setEnabled(false);
@@ -326,6 +338,8 @@ void MainWindow::createActions()
 
     auto* verify = makeAction(this, "actionVerify", tr("&Verify All Values"),
                               QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
+    verify->setIconText(tr("Verify"));
+    verify->setToolTip(tr("Decrypt every value and fill the Status column"));
     verify->setEnabled(false);
     connect(verify, &QAction::triggered, this, [this] {
         showPane(SecretsTab);
@@ -339,6 +353,7 @@ void MainWindow::createActions()
     });
     auto* reveal = makeAction(this, "actionReveal", tr("&Reveal Selected Value…"),
                               QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    reveal->setIconText(tr("Reveal…"));
     connect(reveal, &QAction::triggered, m_secrets, &SecretsPane::revealCurrent);
 
     auto* group = new QActionGroup(this);
@@ -570,16 +585,25 @@ void MainWindow::openTarget(const model::Target& target)
     m_censusWatcher.waitForFinished();
     m_keyCheckWatcher.waitForFinished();
     m_keyCheck.reset();
+    m_keyCheckHealth.clear();
     if (m_target)
         m_target->secretKey.fill('\0');
     m_target = target;
     m_census.reset();
+    const QString previousName = m_databaseName;
     m_databaseName = model::targetDisplayName(target);
+    // The same database read again (after an operation, Reload): the last Verify is kept, as stale.
+    if (previousName != m_databaseName) {
+        m_lastVerify.reset();
+        m_runSinceVerify.reset();
+    }
+    m_verifyStale = m_lastVerify.has_value();
     setWindowTitle(tr("%1 — Mosaicoo Key Console").arg(m_databaseName));
     m_keyBanner->hideMessage();
     m_keyBanner->setActionText({});
     m_healthBanner->hideMessage();
     m_healthBanner->setActionText(tr("Show them"));
+    m_healthActionVerifies = false;
     if (target.usesPublicDefaultKey()) {
         m_keyBanner->showMessage(
             tr("This installation uses the public default secret key (SW2YcwTIb9zpOOhoPsMm). "
@@ -658,7 +682,8 @@ void MainWindow::onCensusFinished()
         m_keyBanner->showMessage(tr("This installation uses the public default secret key."),
                                  MessageBanner::Type::Warning);
     const qint64 problems = m_census->totals.orphaned + m_census->totals.malformed;
-    updateHealthBanner(problems, m_census->totals.values, false);
+    if (!showStaleVerifyBanner())
+        updateHealthBanner(problems, m_census->totals.values, false);
     updateStatusBar();
     emit censusFinished(true);
 }
@@ -674,10 +699,9 @@ void MainWindow::onKeyCheckFinished()
         return;
     }
     m_keyCheck = result->keyCheck;
-    QHash<QString, QString> health;
     for (const model::DataKeyPlan& key : result->dataKeys)
-        health.insert(key.id, key.health);
-    m_dataKeys->setKeyHealth(health);
+        m_keyCheckHealth.insert(key.id, key.health);
+    updateKeyHealth();
     if (m_keyCheck->wrongKeySuspected) {
         m_keyBanner->setActionText(tr("Enter Another &Key…"));
         m_keyBanner->showMessage(tr("The secret key is probably wrong: %1 of %2 sampled values do not "
@@ -704,8 +728,59 @@ void MainWindow::enterAnotherKey()
 void MainWindow::onVerifyFinished(const model::VerifyResult& result)
 {
     m_overview->setVerifyResult(result);
+    if (!result.canceled) {
+        m_lastVerify = result;
+        m_verifyStale = false;
+        m_runSinceVerify.reset();
+        updateKeyHealth();
+    }
     updateHealthBanner(result.failed, result.checked, true);
     updateStatusBar();
+}
+
+// The key check judges a data key from a sample; a current Verify has decrypted every value under
+// it: a key none of whose values decrypts is suspect (as the re-wrap preflight calls it), one whose
+// values all decrypt is fine.
+void MainWindow::updateKeyHealth()
+{
+    QHash<QString, QString> health = m_keyCheckHealth;
+    if (m_lastVerify && !m_verifyStale) {
+        for (auto it = m_lastVerify->dataKeys.cbegin(); it != m_lastVerify->dataKeys.cend(); ++it) {
+            if (it->keyFailures > 0 && it->ok == 0)
+                health.insert(it.key(), QStringLiteral("suspect"));
+            else if (it->keyFailures == 0 && it->ok > 0 && health.value(it.key()) == QLatin1String("suspect"))
+                health.insert(it.key(), QStringLiteral("ok"));
+        }
+    }
+    m_dataKeys->setKeyHealth(health);
+}
+
+bool MainWindow::showStaleVerifyBanner()
+{
+    const bool staleVerify = m_lastVerify && m_verifyStale;
+    if (!staleVerify && (!m_runSinceVerify || m_runSinceVerify->failed == 0))
+        return false;
+    QString text;
+    if (m_runSinceVerify && staleVerify) {
+        text = tr("The last operation (%1) reported %2 that cannot be decrypted; the last Verify, "
+                  "before it, found %3. Verify again to see every value as it is now.")
+                   .arg(m_runSinceVerify->operation,
+                        countOf(m_runSinceVerify->failed, tr("value"), tr("values")),
+                        QLocale().toString(m_lastVerify->failed));
+    } else if (m_runSinceVerify) {
+        text = tr("The last operation (%1) reported %2 that cannot be decrypted. Verify to see every "
+                  "value as it is now.")
+                   .arg(m_runSinceVerify->operation, countOf(m_runSinceVerify->failed, tr("value"), tr("values")));
+    } else {
+        text = tr("The last Verify found %1 that cannot be decrypted, but the database was read again "
+                  "since: that result is stale. Verify again to see every value as it is now.")
+                   .arg(countOf(m_lastVerify->failed, tr("value"), tr("values")));
+    }
+    const qint64 failing = m_runSinceVerify ? m_runSinceVerify->failed : m_lastVerify->failed;
+    m_healthActionVerifies = true;
+    m_healthBanner->setActionText(staleVerify ? tr("Verify Again") : tr("Verify"));
+    m_healthBanner->showMessage(text, failing > 0 ? MessageBanner::Type::Error : MessageBanner::Type::Warning);
+    return true;
 }
 
 void MainWindow::updateHealthBanner(qint64 failing, qint64 total, bool verified)
@@ -723,6 +798,7 @@ void MainWindow::updateHealthBanner(qint64 failing, qint64 total, bool verified)
         return;
     }
     m_healthBanner->setActionText(tr("Show them"));
+    m_healthActionVerifies = false;
     const QString text = verified
         ? tr("%1 of %2 cannot be decrypted.")
               .arg(locale.toString(failing), countOf(total, tr("value"), tr("values")))
@@ -808,9 +884,12 @@ OperationWizard* MainWindow::startOperation(model::OperationKind kind)
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     wizard->setWindowModality(Qt::WindowModal);
     connect(wizard, &OperationWizard::activity, this, &MainWindow::recordActivity);
+    if (m_lastVerify && !m_verifyStale)
+        wizard->setVerifyFailures(m_lastVerify->failures);
     connect(wizard, &OperationWizard::operationFinished, this, [this, wizard](const model::OperationResult& result) {
         if (result.dryRun)
             return;
+        m_runSinceVerify = RunSinceVerify{wizard->actionName().toLower(), qMax(result.failed, result.verifyFailed)};
         openTarget(wizard->targetAfterRun()); // the panes show the database as it is now
     });
     auto followUp = std::make_shared<std::optional<model::OperationKind>>();

@@ -12,6 +12,7 @@
 #include "ui/wizards/common/OperationWizard.h"
 
 #include <QFutureWatcher>
+#include <QHash>
 #include <QMainWindow>
 #include <QPointer>
 #include <QThreadPool>
@@ -91,6 +92,10 @@ public:
     // The sampled key check of the last opening (the operations' preflight), once finished.
     const std::optional<model::KeyCheck>& keyCheck() const { return m_keyCheck; }
     const std::optional<model::CensusResult>& census() const { return m_census; }
+    // The last Verify of the open database; stale once the database was read again (an operation
+    // ran, Reload) until the next Verify.
+    const std::optional<model::VerifyResult>& lastVerify() const { return m_lastVerify; }
+    bool isLastVerifyStale() const { return m_verifyStale; }
 
 signals:
     void databaseOpened(const QString& name);
@@ -115,6 +120,10 @@ private:
     void onVerifyFinished(const model::VerifyResult& result);
     void updateStatusBar();
     void updateHealthBanner(qint64 failing, qint64 total, bool verified);
+    // After the database was read again: what the last Verify (and the run since) found, said to
+    // be stale, with Verify offered. False when there is no Verify to remember.
+    bool showStaleVerifyBanner();
+    void updateKeyHealth();
     void setOperationsEnabled(bool enabled);
 
     Prompter& m_prompter;
@@ -152,6 +161,16 @@ private:
     std::optional<model::Target> m_target;
     std::optional<model::CensusResult> m_census;
     QString m_databaseName;
+    QHash<QString, QString> m_keyCheckHealth; // the opening's key check, per data key id
+    std::optional<model::VerifyResult> m_lastVerify;
+    bool m_verifyStale = false;
+    struct RunSinceVerify
+    {
+        QString operation;
+        qint64 failed = 0;
+    };
+    std::optional<RunSinceVerify> m_runSinceVerify;
+    bool m_healthActionVerifies = false; // the health banner's button: Verify (else: show the rows)
 };
 
 } // namespace mk::ui

@@ -3,7 +3,9 @@
 #include "model/ops/ValueRecord.h"
 #include "ui/panes/HealthTile.h"
 #include "ui/panes/ValuesChart.h"
+#include "ui/common/GuiWording.h"
 #include "ui/common/InstancesSection.h"
+#include "ui/common/Plural.h"
 
 #include <QFileInfo>
 #include <QFormLayout>
@@ -252,16 +254,16 @@ void OverviewPane::setCensus(const model::CensusResult& census, const QString& s
                                                                               : census.location)
                     .fileName();
     m_title->setText(title);
-    m_subtitle->setText(tr("%1 values in %2 locations · %3 data keys")
-                            .arg(number(t.values))
-                            .arg(presentLocations)
-                            .arg(census.dataKeys.size()));
+    m_subtitle->setText(tr("%1 in %2 · %3")
+                            .arg(countOf(t.values, tr("value"), tr("values")),
+                                 countOf(presentLocations, tr("location"), tr("locations")),
+                                 countOf(census.dataKeys.size(), tr("data key"), tr("data keys"))));
     m_location->setText(census.location);
     m_driver->setText(census.driver);
     m_schema->setText(census.schema.isEmpty() ? tr("unknown") : census.schema);
     m_keyOrigin->setText(census.defaultSecretKey
                              ? tr("the public default (SW2YcwTIb9zpOOhoPsMm) — change it")
-                             : secretKeyOrigin);
+                             : guiWording(secretKeyOrigin));
     m_instances->setLiveness(census.liveness, census.dataSourceUids);
     m_provider->setText(census.encryptionProvider);
     m_algorithm->setText(census.algorithm);

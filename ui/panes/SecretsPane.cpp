@@ -4,8 +4,10 @@
 #include "model/SecretRevealer.h"
 #include "model/items/SecretQuery.h"
 #include "model/items/SecretsTableModel.h"
+#include "model/ops/CheckValuesJob.h"
 #include "model/ops/FailureReason.h"
 #include "model/ops/ValueRecord.h"
+#include "ui/common/Plural.h"
 #include "ui/common/Prompter.h"
 #include "ui/common/TableViews.h"
 
@@ -22,6 +24,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -214,6 +217,15 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
             &QProgressBar::setValue);
     connect(&m_verifyWatcher, &QFutureWatcherBase::finished, this, &SecretsPane::onVerifyFinished);
     connect(&m_revealWatcher, &QFutureWatcherBase::finished, this, &SecretsPane::onRevealFinished);
+    // The background check of the visible rows: after the rows on screen settle.
+    m_visibleTimer.setSingleShot(true);
+    m_visibleTimer.setInterval(300);
+    connect(&m_visibleTimer, &QTimer::timeout, this, &SecretsPane::checkVisibleRows);
+    connect(&m_visibleWatcher, &QFutureWatcherBase::finished, this, &SecretsPane::onVisibleCheckFinished);
+    connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, &SecretsPane::scheduleVisibleCheck);
+    connect(m_model, &model::SecretsTableModel::pageLoaded, this, &SecretsPane::scheduleVisibleCheck);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &SecretsPane::scheduleVisibleCheck);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &SecretsPane::scheduleVisibleCheck);
 
     clear();
 }
@@ -221,6 +233,7 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
 SecretsPane::~SecretsPane()
 {
     saveHeaderState(m_view, kHeaderKey);
+    stopVisibleCheck(true);
     m_verifyWatcher.cancel();
     m_verifyWatcher.waitForFinished();
     m_revealWatcher.waitForFinished();
@@ -231,6 +244,8 @@ SecretsPane::~SecretsPane()
 
 void SecretsPane::clear()
 {
+    stopVisibleCheck(true);
+    m_visibleTried.clear();
     if (m_verifyWatcher.isRunning()) {
         m_verifyWatcher.cancel();
         m_verifyWatcher.waitForFinished();
@@ -373,10 +388,87 @@ void SecretsPane::updateActions()
     m_revealButton->setEnabled(open && m_view->currentIndex().isValid() && !m_revealWatcher.isRunning());
 }
 
+void SecretsPane::setBackgroundCheck(bool enabled)
+{
+    m_backgroundCheck = enabled;
+    if (enabled)
+        scheduleVisibleCheck();
+    else
+        stopVisibleCheck(false);
+}
+
+void SecretsPane::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    scheduleVisibleCheck();
+}
+
+void SecretsPane::scheduleVisibleCheck()
+{
+    if (m_backgroundCheck && m_target && !m_verifyWatcher.isRunning())
+        m_visibleTimer.start();
+}
+
+void SecretsPane::stopVisibleCheck(bool wait)
+{
+    m_visibleTimer.stop();
+    m_visibleWatcher.cancel();
+    if (wait)
+        m_visibleWatcher.waitForFinished();
+}
+
+void SecretsPane::checkVisibleRows()
+{
+    if (!m_backgroundCheck || !m_target || m_verifyWatcher.isRunning() || !isVisible())
+        return;
+    if (m_visibleWatcher.isRunning()) {
+        m_visibleTimer.start(); // again once it is done
+        return;
+    }
+    const int rows = m_model->rowCount();
+    if (rows == 0)
+        return;
+    const int first = qMax(0, m_view->rowAt(0));
+    int last = m_view->rowAt(m_view->viewport()->height() - 1);
+    if (last < 0)
+        last = rows - 1;
+    constexpr int kMaxRows = 100; // a screenful, even on a tall monitor
+    QList<model::ValueAddress> addresses;
+    for (int row = first; row <= last && addresses.size() < kMaxRows; ++row) {
+        const std::optional<model::SecretRow> secret = m_model->rowAt(row);
+        if (!secret || secret->status != model::SecretStatus::NotChecked || m_visibleTried.contains(secret->key()))
+            continue;
+        m_visibleTried.insert(secret->key());
+        addresses << model::ValueAddress{secret->locationIndex, secret->rowId, secret->field};
+    }
+    if (addresses.isEmpty())
+        return;
+    auto job = [](QPromise<model::Result<QList<model::ValueOutcome>>>& promise, const model::Target& target,
+                  const QList<model::ValueAddress>& wanted) {
+        model::PromiseJobContext<model::Result<QList<model::ValueOutcome>>> context(promise);
+        promise.addResult(model::checkValues(target, wanted, &context));
+    };
+    m_visibleWatcher.setFuture(QtConcurrent::run(&m_pool, job, *m_target, addresses));
+}
+
+void SecretsPane::onVisibleCheckFinished()
+{
+    if (m_visibleWatcher.isCanceled() || m_visibleWatcher.future().resultCount() == 0)
+        return;
+    const model::Result<QList<model::ValueOutcome>> result = m_visibleWatcher.result();
+    if (!result)
+        return; // Verify reports what cannot be read; the background check stays quiet
+    if (!m_verifyWatcher.isRunning())
+        m_model->applyOutcomes(*result);
+    emit visibleRowsChecked(int(result->size()));
+    scheduleVisibleCheck(); // more rows may have scrolled into view meanwhile
+}
+
 void SecretsPane::startVerify()
 {
     if (!m_target || m_verifyWatcher.isRunning())
         return;
+    stopVisibleCheck(false);
     model::SecretsTableModel* receiver = m_model;
     auto job = [receiver](QPromise<model::Result<model::VerifyResult>>& promise,
                           const model::Target& target) {
@@ -439,11 +531,13 @@ void SecretsPane::onVerifyFinished()
         m_verifyLabel->setText(tr("Verify cancelled"));
         entry.outcome = QStringLiteral("canceled");
     } else if (result->failed > 0) {
-        m_verifyLabel->setText(tr("%1 of %2 values do not decrypt")
-                                   .arg(locale.toString(result->failed), locale.toString(result->checked)));
+        m_verifyLabel->setText(tr("%1 of %2 do not decrypt")
+                                   .arg(locale.toString(result->failed),
+                                        countOf(result->checked, tr("value"), tr("values"))));
         entry.outcome = QStringLiteral("failed");
     } else {
-        m_verifyLabel->setText(tr("All %1 values decrypt").arg(locale.toString(result->checked)));
+        m_verifyLabel->setText(result->checked == 1 ? tr("The one value decrypts")
+                                                    : tr("All %1 values decrypt").arg(locale.toString(result->checked)));
         entry.outcome = QStringLiteral("ok");
     }
     entry.counts.insert(QStringLiteral("checked"), double(result->checked));

@@ -7,6 +7,7 @@
 #include "model/ops/VerifyJob.h"
 
 #include <QFutureWatcher>
+#include <QSet>
 #include <QThreadPool>
 #include <QTimer>
 #include <QWidget>
@@ -57,6 +58,12 @@ public:
 
     void startVerify();
     void cancelVerify();
+    // The background check of the rows on screen (on by default): shortly after the visible rows
+    // change (scrolling, loading, filtering) the values shown with status "not checked" are
+    // decrypted on a worker, like Verify does, and their Status filled in. It never runs beside
+    // Verify and is canceled by it, by another database and by scrolling on.
+    void setBackgroundCheck(bool enabled);
+    bool isCheckingVisibleRows() const { return m_visibleWatcher.isRunning(); }
     void revealCurrent();
     void hideRevealed();
 
@@ -68,8 +75,13 @@ signals:
     void revealShown();
     void revealHidden();
     void revealFailed(const QString& message);
+    // A background check of visible rows finished (count: values given a status).
+    void visibleRowsChecked(int count);
     void activity(const model::ActivityEntry& entry);
     void reEncryptRequested();
+
+protected:
+    void showEvent(QShowEvent* event) override;
 
 private:
     void updateRevealCountdown();
@@ -77,6 +89,10 @@ private:
     void updateCountLabel();
     void updateActions();
     void onVerifyFinished();
+    void scheduleVisibleCheck();
+    void checkVisibleRows();
+    void onVisibleCheckFinished();
+    void stopVisibleCheck(bool wait);
     void onRevealFinished();
     void copyRevealed();
     void wipeRevealed();
@@ -111,6 +127,10 @@ private:
     QThreadPool m_pool;
     QFutureWatcher<model::Result<model::VerifyResult>> m_verifyWatcher;
     QFutureWatcher<model::Result<QString>> m_revealWatcher;
+    QFutureWatcher<model::Result<QList<model::ValueOutcome>>> m_visibleWatcher;
+    QTimer m_visibleTimer;
+    bool m_backgroundCheck = true;
+    QSet<QString> m_visibleTried; // SecretRow::key() of values a background check asked for
     QString m_revealPlace;
     QString m_revealedValue;    // the one copy the pane owns; wiped when hidden
     QList<int> m_clipboardModes; // QClipboard::Mode values changed while a value was shown

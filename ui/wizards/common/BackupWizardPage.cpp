@@ -52,10 +52,10 @@ BackupWizardPage::BackupWizardPage(OperationWizard* wizard)
     auto* intro = makeWrappedLabel(this, "backupIntroLabel");
     intro->setText(wizard->isSqlite()
                        ? tr("A consistent online copy of the whole database file (mode 0600). To undo "
-                            "the operation, stop Grafana/Mosaicoo and copy it back, or run "
-                            "<tt>mosaicoo-keys-cli restore --from FILE</tt>.")
+                            "the operation, stop Grafana/Mosaicoo and copy it back, or use "
+                            "File ▸ Restore….")
                        : tr("A JSON export (mode 0600) of <tt>data_keys</tt> and every secret column, "
-                            "which <tt>mosaicoo-keys-cli restore --from FILE</tt> puts back."));
+                            "which File ▸ Restore… puts back."));
     auto* grid = new QGridLayout;
     grid->addWidget(label, 0, 0);
     grid->addWidget(m_path, 0, 1);

@@ -2,6 +2,8 @@
 
 #include "ui/wizards/common/BackupWizardPage.h"
 #include "ui/wizards/common/OperationWizard.h"
+#include "ui/common/GuiWording.h"
+#include "ui/common/Plural.h"
 #include "ui/wizards/common/OptionsWizardPage.h"
 #include "ui/wizards/common/WizardWidgets.h"
 
@@ -52,7 +54,7 @@ void ConfirmWizardPage::initializePage()
 
     QStringList lines;
     lines << tr("Database: <b>%1</b>").arg(m_wizard->databaseName().toHtmlEscaped());
-    lines << tr("Secret key: %1").arg(model::secretKeyOriginLabel(m_wizard->target()).toHtmlEscaped());
+    lines << tr("Secret key: %1").arg(guiWording(model::secretKeyOriginLabel(m_wizard->target())).toHtmlEscaped());
     if (dryRun)
         lines << tr("Backup: not needed for a dry run");
     else if (!m_wizard->backupFile().isEmpty())
@@ -62,15 +64,30 @@ void ConfirmWizardPage::initializePage()
     for (const QString& line : m_wizard->optionsPage()->summary())
         lines << line.toHtmlEscaped();
     if (const auto& p = m_wizard->preflight()) {
-        lines << tr("Preflight: %1 values, %2 to change, %3 known to fail")
-                     .arg(number(p->values), number(p->toChange), number(p->willFail));
+        if (m_wizard->kind() == model::OperationKind::Rotate) {
+            int active = 0;
+            qint64 references = 0;
+            for (const model::DataKeyPlan& key : p->dataKeys) {
+                active += key.active ? 1 : 0;
+                references += key.active ? key.references : 0;
+            }
+            lines << (active == 1 ? tr("Preflight: %1 to deactivate (%2 reference it); no value is rewritten")
+                                  : tr("Preflight: %1 to deactivate (%2 reference them); no value is "
+                                       "rewritten"))
+                         .arg(countOf(active, tr("data key"), tr("data keys")),
+                              countOf(references, tr("value"), tr("values")));
+        } else {
+            lines << tr("Preflight: %1, %2 to change, %3 known to fail")
+                         .arg(countOf(p->values, tr("value"), tr("values")), number(p->toChange),
+                              number(p->willFail));
+        }
         if (m_wizard->preflightSettings() != m_wizard->preflightSettingsUsed())
             lines << tr("The preflight counted for %1; with %2 the numbers differ (the result "
                         "reports them exactly).")
                          .arg(m_wizard->preflightSettingsUsed().toHtmlEscaped(),
                               m_wizard->preflightSettings().toHtmlEscaped());
         for (const QString& text : p->irreversible)
-            lines << tr("Cannot be undone without the backup: %1").arg(text.toHtmlEscaped());
+            lines << tr("Cannot be undone without the backup: %1").arg(guiWording(text).toHtmlEscaped());
     }
     if (m_wizard->isForced())
         lines << tr("<b>Forced past the secret-key check</b>: values that do not decrypt are reported, "

@@ -141,6 +141,12 @@ void OperationWizard::setOptionsAdjuster(std::function<void(model::OperationOpti
     m_adjuster = std::move(adjuster);
 }
 
+void OperationWizard::setVerifyFailures(const QList<model::ValueFailure>& failures)
+{
+    m_verifyFailures = failures;
+    m_verifyKnown = true;
+}
+
 model::OperationOptions OperationWizard::commonOptions() const
 {
     model::OperationOptions options;
@@ -148,6 +154,7 @@ model::OperationOptions OperationWizard::commonOptions() const
     options.force = isForced();
     options.serversStopped = m_preflightPage && m_preflightPage->serversDeclaredStopped();
     options.includeUnverifiable = m_preflightPage && m_preflightPage->includesUnverifiable();
+    options.knownFailures = m_verifyFailures;
     if (m_adjuster)
         m_adjuster(options);
     return options;

@@ -74,6 +74,9 @@ public:
     WizardJob<model::Result<model::OperationResult>> runJobWithInstances() const;
     // The target the panes should show after a run (the change of the secret key: the new key).
     virtual model::Target targetAfterRun() const { return m_target; }
+    // The secret key the last run put in place (the change of the secret key; memory only), for
+    // the configuration lines the result page offers to copy. Empty otherwise.
+    virtual QByteArray newSecretKeyInPlace() const { return {}; }
     // Whether "Retry failed rows" makes sense for the last result.
     virtual bool canRetry() const;
     // Failures that a second run can fix (conflicts, an unreachable provider), as opposed to values
@@ -95,6 +98,11 @@ public:
     const std::optional<model::OperationResult>& lastResult() const { return m_result; }
     const QString& lastError() const { return m_error; }
     bool isRunning() const;
+
+    // What the last Verify of this database found failing (the main window passes it while it is
+    // current): the preflight predicts those values as failures where the operation rewrites them.
+    void setVerifyFailures(const QList<model::ValueFailure>& failures);
+    bool verifyFailuresKnown() const { return m_verifyKnown; }
 
     // Tests (and power users) may adjust the options of every job (batch size, hooks).
     void setOptionsAdjuster(std::function<void(model::OperationOptions&)> adjuster);
@@ -158,6 +166,8 @@ private:
     FileChooser& m_files;
     QThreadPool m_pool;
     std::function<void(model::OperationOptions&)> m_adjuster;
+    QList<model::ValueFailure> m_verifyFailures;
+    bool m_verifyKnown = false;
     std::optional<model::Preflight> m_preflight;
     std::optional<model::OperationResult> m_result;
     QString m_error;

@@ -1,6 +1,8 @@
 #include "ui/wizards/common/PreflightWizardPage.h"
 
+#include "ui/common/GuiWording.h"
 #include "ui/common/MessageBanner.h"
+#include "ui/common/Plural.h"
 #include "ui/wizards/common/OperationWizard.h"
 #include "ui/wizards/common/WizardWidgets.h"
 
@@ -59,7 +61,7 @@ PreflightWizardPage::PreflightWizardPage(OperationWizard* wizard)
                            "decrypt are reported, never rewritten)"));
     m_livenessBanner->setObjectName(QStringLiteral("livenessBanner"));
     m_serversStopped->setObjectName(QStringLiteral("serversStoppedCheckBox"));
-    m_serversStopped->setText(tr("Every server is stopped: this evidence is stale (--servers-stopped)"));
+    m_serversStopped->setText(tr("Every server is stopped: this evidence is stale"));
     m_acceptLoss->setObjectName(QStringLiteral("acceptLossCheckBox"));
     m_acceptLoss->setText(tr("Delete these data keys anyway and accept that the values listed "
                              "become unreadable"));
@@ -195,15 +197,20 @@ void PreflightWizardPage::onFinished()
 void PreflightWizardPage::showPreflight(const model::Preflight& p)
 {
     m_status->setText(tr("Preflight finished: nothing was written."));
-    int touched = 0;
+    int withValues = 0;
     for (const model::LocationPlan& location : p.locations)
-        touched += location.touched ? 1 : 0;
-    QString summary = tr("<b>%1</b> values in %2 locations (%3 rewritten by this operation): "
-                         "<b>%4</b> will change, %5 stay as they are, <b>%6</b> will fail.")
-                          .arg(number(p.values))
-                          .arg(p.locations.size())
-                          .arg(touched)
-                          .arg(number(p.toChange), number(p.unchanged), number(p.willFail));
+        withValues += location.values > 0 ? 1 : 0;
+    QString summary = tr("Of <b>%1</b> (in %2), <b>%3</b> will be rewritten, %4 stay as they are and "
+                         "<b>%5</b> will fail.")
+                          .arg(countOf(p.values, tr("value"), tr("values")),
+                               countOf(withValues, tr("location"), tr("locations")), number(p.toChange),
+                               number(p.unchanged), number(p.willFail));
+    if (m_wizard->verifyFailuresKnown())
+        summary += QLatin1Char(' ') + tr("The failures include what the last Verify found.");
+    else
+        summary += QLatin1Char(' ')
+                   + tr("Only a sample is decrypted here: run Verify first for an exact count of the "
+                        "values that will fail.");
     if (p.createsDataKey)
         summary += QLatin1Char(' ')
                    + tr("A new data key (label %1) is created and committed first.")
@@ -211,12 +218,17 @@ void PreflightWizardPage::showPreflight(const model::Preflight& p)
     const bool rotate = m_wizard->kind() == model::OperationKind::Rotate;
     if (rotate) {
         int active = 0;
-        for (const model::DataKeyPlan& key : p.dataKeys)
+        qint64 activeReferences = 0;
+        for (const model::DataKeyPlan& key : p.dataKeys) {
             active += key.active ? 1 : 0;
-        summary = tr("<b>%1</b> data keys, <b>%2</b> of them active: the active ones will be "
-                     "deactivated. No value is rewritten.")
-                      .arg(p.dataKeys.size())
-                      .arg(active);
+            activeReferences += key.active ? key.references : 0;
+        }
+        summary = tr("<b>%1</b>, <b>%2</b> of them active: %3. No value is rewritten; %4 under the "
+                     "active %5 keep decrypting with %6.")
+                      .arg(countOf(p.dataKeys.size(), tr("data key"), tr("data keys")), number(active),
+                           active == 1 ? tr("it will be deactivated") : tr("they will be deactivated"),
+                           countOf(activeReferences, tr("value"), tr("values")),
+                           active == 1 ? tr("key") : tr("keys"), active == 1 ? tr("it") : tr("them"));
     }
     m_tabs->setTabVisible(0, !rotate);
     m_tabs->setTabVisible(2, !rotate);
@@ -225,26 +237,26 @@ void PreflightWizardPage::showPreflight(const model::Preflight& p)
 
     m_refused = p.refused;
     if (p.refused) {
-        m_keyBanner->showMessage(tr("Refused: %1").arg(p.refusal), MessageBanner::Type::Error);
+        m_keyBanner->showMessage(tr("Refused: %1").arg(guiWording(p.refusal)), MessageBanner::Type::Error);
         m_override->show();
     } else if (p.keyCheck.sampled > 0) {
-        m_keyBanner->showMessage(tr("Secret key check: %1").arg(p.keyCheck.detail),
+        m_keyBanner->showMessage(tr("Secret key check: %1").arg(guiWording(p.keyCheck.detail)),
                                  p.keyCheck.keyFailures > 0 ? MessageBanner::Type::Warning
                                                             : MessageBanner::Type::Positive);
     }
 
     m_livenessRefused = p.liveness.refused;
     if (p.liveness.refused) {
-        m_livenessBanner->showMessage(p.liveness.message, MessageBanner::Type::Error);
+        m_livenessBanner->showMessage(guiWording(p.liveness.message), MessageBanner::Type::Error);
         m_serversStopped->show();
     } else if (p.liveness.suspected) {
-        m_livenessBanner->showMessage(p.liveness.message, MessageBanner::Type::Warning);
+        m_livenessBanner->showMessage(guiWording(p.liveness.message), MessageBanner::Type::Warning);
     }
 
     QStringList notes;
     for (const QString& text : p.irreversible)
-        notes << tr("Cannot be undone without the backup: %1").arg(text);
-    notes << p.warnings;
+        notes << tr("Cannot be undone without the backup: %1").arg(guiWording(text));
+    notes << guiWording(p.warnings);
     m_notes->setText(bulletList(notes));
     m_notes->setVisible(!notes.isEmpty());
 

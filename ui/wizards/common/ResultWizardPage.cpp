@@ -1,7 +1,9 @@
 #include "ui/wizards/common/ResultWizardPage.h"
 
+#include "model/config/IniFile.h"
 #include "model/ops/FailureReason.h"
 #include "model/ops/JsonReport.h"
+#include "ui/common/GuiWording.h"
 #include "ui/common/MessageBanner.h"
 #include "ui/common/Plural.h"
 #include "ui/wizards/common/FileChooser.h"
@@ -9,13 +11,16 @@
 #include "ui/wizards/common/WizardWidgets.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QDir>
 #include <QFontDatabase>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QLabel>
-#include <QPlainTextEdit>
+#include <QLineEdit>
+#include <QRegularExpression>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QTableWidget>
@@ -52,8 +57,11 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     , m_countdown(makeWrappedLabel(this, "countdownLabel"))
     , m_reEncrypt(new QPushButton(tr("Re-encrypt &secrets…"), this))
     , m_configLabel(makeWrappedLabel(this, "configChangeLabel"))
-    , m_config(new QPlainTextEdit(this))
-    , m_copyConfig(new QPushButton(tr("C&opy"), this))
+    , m_iniLine(new QLineEdit(this))
+    , m_copyIni(new QPushButton(tr("C&opy"), this))
+    , m_envLine(new QLineEdit(this))
+    , m_copyEnv(new QPushButton(tr("Cop&y"), this))
+    , m_showKey(new QCheckBox(tr("Show the &key"), this))
     , m_steps(makeWrappedLabel(this, "stepsLabel"))
     , m_layout(new QVBoxLayout(this))
 {
@@ -72,13 +80,20 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     m_retry->setToolTip(tr("The operation is idempotent: running it again only changes what is left"));
     m_reEncrypt->setObjectName(QStringLiteral("reEncryptAfterRotateButton"));
     m_reEncrypt->setAccessibleName(tr("Re-encrypt the secrets under the new data key"));
-    m_config->setObjectName(QStringLiteral("configChangeEdit"));
-    m_config->setAccessibleName(tr("Configuration change"));
-    m_config->setReadOnly(true);
-    m_config->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_config->setMaximumHeight(m_config->fontMetrics().height() * 4 + 14);
-    m_copyConfig->setObjectName(QStringLiteral("copyConfigButton"));
-    m_copyConfig->setAccessibleName(tr("Copy the configuration change"));
+    m_iniLine->setObjectName(QStringLiteral("configIniEdit"));
+    m_iniLine->setAccessibleName(tr("Line for the [security] section of the ini file"));
+    m_envLine->setObjectName(QStringLiteral("configEnvEdit"));
+    m_envLine->setAccessibleName(tr("Environment variable line"));
+    for (QLineEdit* line : {m_iniLine, m_envLine}) {
+        line->setReadOnly(true);
+        line->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    }
+    m_copyIni->setObjectName(QStringLiteral("copyIniButton"));
+    m_copyIni->setAccessibleName(tr("Copy the secret_key line"));
+    m_copyEnv->setObjectName(QStringLiteral("copyEnvButton"));
+    m_copyEnv->setAccessibleName(tr("Copy the GF_SECURITY_SECRET_KEY line"));
+    m_showKey->setObjectName(QStringLiteral("showConfigKeyCheckBox"));
+    m_showKey->setToolTip(tr("The lines hold the new key. Copy copies it either way."));
     m_steps->setTextFormat(Qt::RichText);
     m_repairHint->setTextFormat(Qt::RichText);
     m_repairHint->hide();
@@ -92,9 +107,13 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     auto* rotateRow = new QHBoxLayout;
     rotateRow->addWidget(m_countdown, 1);
     rotateRow->addWidget(m_reEncrypt);
-    auto* configRow = new QHBoxLayout;
-    configRow->addWidget(m_config, 1);
-    configRow->addWidget(m_copyConfig, 0, Qt::AlignTop);
+    auto* configGrid = new QGridLayout;
+    configGrid->addWidget(m_iniLine, 0, 0);
+    configGrid->addWidget(m_copyIni, 0, 1);
+    configGrid->addWidget(m_envLine, 1, 0);
+    configGrid->addWidget(m_copyEnv, 1, 1);
+    configGrid->addWidget(m_showKey, 2, 0);
+    configGrid->setColumnStretch(0, 1);
 
     QVBoxLayout* layout = m_layout;
     layout->addWidget(m_banner);
@@ -102,7 +121,7 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     layout->addWidget(m_notes);
     layout->addLayout(rotateRow);
     layout->addWidget(m_configLabel);
-    layout->addLayout(configRow);
+    layout->addLayout(configGrid);
     layout->addWidget(m_steps);
     layout->addWidget(m_failures, 1);
     m_spacerIndex = layout->count();
@@ -113,9 +132,12 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     connect(m_exportCsv, &QPushButton::clicked, this, [this] { exportFailures(false); });
     connect(m_exportJson, &QPushButton::clicked, this, [this] { exportFailures(true); });
     connect(m_retry, &QPushButton::clicked, m_wizard, &OperationWizard::retryFailedRows);
-    connect(m_copyConfig, &QPushButton::clicked, this, [this] {
-        QApplication::clipboard()->setText(m_config->toPlainText());
-    });
+    // Copying is an explicit action: the clipboard gets the key (never a log).
+    connect(m_copyIni, &QPushButton::clicked, this,
+            [this] { QApplication::clipboard()->setText(m_configLines.iniLine); });
+    connect(m_copyEnv, &QPushButton::clicked, this,
+            [this] { QApplication::clipboard()->setText(m_configLines.envLine); });
+    connect(m_showKey, &QCheckBox::toggled, this, &ResultWizardPage::showConfigLines);
     connect(m_reEncrypt, &QPushButton::clicked, this, [this] {
         emit m_wizard->followUpRequested(model::OperationKind::ReEncrypt);
         m_wizard->accept();
@@ -123,11 +145,70 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     connect(&m_countdownTimer, &QTimer::timeout, this, &ResultWizardPage::updateCountdown);
 }
 
+ResultWizardPage::~ResultWizardPage()
+{
+    wipeConfigLines();
+}
+
+void ResultWizardPage::cleanupPage()
+{
+    wipeConfigLines();
+    QWizardPage::cleanupPage();
+}
+
+void ResultWizardPage::wipeConfigLines()
+{
+    // A line copied and not replaced since leaves the clipboard with the page (as the key itself
+    // does on the options page).
+    QClipboard* clipboard = QApplication::clipboard();
+    const QString copied = clipboard->text();
+    if (!copied.isEmpty() && (copied == m_configLines.iniLine || copied == m_configLines.envLine))
+        clipboard->clear();
+    for (QString* line : {&m_configLines.iniLine, &m_configLines.envLine}) {
+        line->fill(QLatin1Char('\0'));
+        line->clear();
+    }
+    m_keyLength = 0;
+    m_iniLine->clear();
+    m_envLine->clear();
+}
+
+ResultWizardPage::ConfigLines ResultWizardPage::configLinesFor(const QByteArray& secretKey)
+{
+    ConfigLines lines;
+    if (const auto quoted = config::IniFile::quoteValue(secretKey))
+        lines.iniLine = QStringLiteral("secret_key = ") + QString::fromUtf8(*quoted);
+    // POSIX shell (and docker/systemd environment files read the bare form the same way when it
+    // needs no quotes): single quotes protect everything but a single quote.
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_@%+=:,./-]+$"));
+    const QString key = QString::fromUtf8(secretKey);
+    lines.envLine = QStringLiteral("GF_SECURITY_SECRET_KEY=")
+                    + (plain.match(key).hasMatch()
+                           ? key
+                           : QString(QLatin1Char('\'') + QString(key).replace(QLatin1String("'"), QLatin1String("'\\''"))
+                                     + QLatin1Char('\'')));
+    return lines;
+}
+
+void ResultWizardPage::showConfigLines()
+{
+    const bool show = m_showKey->isChecked();
+    const QString mask(m_keyLength, QChar(0x2022));
+    m_iniLine->setText(show ? m_configLines.iniLine
+                            : (m_configLines.iniLine.isEmpty() ? QString() : QString(QStringLiteral("secret_key = ") + mask)));
+    m_envLine->setText(show ? m_configLines.envLine : QString(QStringLiteral("GF_SECURITY_SECRET_KEY=") + mask));
+    m_iniLine->setPlaceholderText(tr("(the key holds a line break: use the environment variable)"));
+    m_iniLine->setCursorPosition(0);
+    m_envLine->setCursorPosition(0);
+    m_copyIni->setEnabled(!m_configLines.iniLine.isEmpty());
+}
+
 void ResultWizardPage::initializePage()
 {
     m_countdownTimer.stop();
-    for (QWidget* w : std::initializer_list<QWidget*>{m_countdown, m_reEncrypt, m_configLabel, m_config,
-                                                      m_copyConfig, m_steps})
+    wipeConfigLines();
+    for (QWidget* w : std::initializer_list<QWidget*>{m_countdown, m_reEncrypt, m_configLabel, m_iniLine, m_copyIni,
+                                                      m_envLine, m_copyEnv, m_showKey, m_steps})
         w->hide();
     if (const auto& result = m_wizard->lastResult())
         showResult(*result);
@@ -161,14 +242,14 @@ void ResultWizardPage::showResult(const model::OperationResult& r)
                                     durationText(qMax<qint64>(1, r.durationMs / 1000))));
     const QString changed = r.dryRun ? tr("would change") : tr("changed");
     if (r.canceled)
-        m_banner->showMessage(tr("Cancelled: %1 values %2 before the stop. Every committed batch is "
+        m_banner->showMessage(tr("Cancelled: %1 %2 before the stop. Every committed batch is "
                                  "complete; run again to finish.")
-                                  .arg(number(r.changed), changed),
+                                  .arg(countOf(r.changed, tr("value"), tr("values")), changed),
                               MessageBanner::Type::Warning);
     else if (r.refused)
-        m_banner->showMessage(tr("Refused: %1").arg(r.refusal), MessageBanner::Type::Warning);
+        m_banner->showMessage(tr("Refused: %1").arg(guiWording(r.refusal)), MessageBanner::Type::Warning);
     else if (!r.unfinished.isEmpty())
-        m_banner->showMessage(tr("Not finished: %1").arg(r.unfinished), MessageBanner::Type::Warning);
+        m_banner->showMessage(tr("Not finished: %1").arg(guiWording(r.unfinished)), MessageBanner::Type::Warning);
     else if (r.failed > 0)
         m_banner->showMessage(tr("Finished with %1: the rows listed below were left as they "
                                  "were; everything else is done.")
@@ -194,9 +275,11 @@ void ResultWizardPage::showResult(const model::OperationResult& r)
                << tr("<b>%1</b> skipped").arg(number(r.skipped))
                << tr("<b>%1</b> failed").arg(number(r.failed));
         if (r.rereads > 0)
-            counts << tr("%1 rows changed by another writer meanwhile were read again").arg(number(r.rereads));
+            counts << tr("%1 changed by another writer meanwhile read again")
+                          .arg(countOf(r.rereads, tr("row"), tr("rows")));
         if (r.conflicts > 0)
-            counts << tr("%1 conflicts (kept changing under the operation; not written)").arg(number(r.conflicts));
+            counts << tr("%1 (kept changing under the operation; not written)")
+                          .arg(countOf(r.conflicts, tr("conflict"), tr("conflicts")));
         if (!r.dataKeysCreated.isEmpty())
             counts << tr("data key created: %1").arg(r.dataKeysCreated.join(QStringLiteral(", ")));
         if (r.dataKeysRewrapped > 0)
@@ -209,7 +292,7 @@ void ResultWizardPage::showResult(const model::OperationResult& r)
     }
     m_counts->setText(counts.join(QStringLiteral(" · ")));
 
-    QStringList notes = r.notes;
+    QStringList notes = guiWording(r.notes);
     for (const model::DataKeyLoss& loss : r.dataKeysKept)
         notes << tr("Data key %1 kept: %2 values in %3 still reference it.")
                      .arg(loss.id, number(loss.references), loss.locations.join(QStringLiteral(", ")));
@@ -245,9 +328,26 @@ void ResultWizardPage::showResult(const model::OperationResult& r)
         updateCountdown();
         m_countdownTimer.start();
     }
+    const QByteArray newKey = m_wizard->newSecretKeyInPlace();
+    if (!r.configChange.isEmpty() && !newKey.isEmpty()) {
+        m_configLines = configLinesFor(newKey);
+        m_keyLength = QString::fromUtf8(newKey).size();
+        m_showKey->setChecked(false);
+        showConfigLines();
+        m_configLabel->setText(
+            tr("<b>Change the configuration of every instance:</b> paste the first line into the "
+               "<tt>[security]</tt> section of its ini file (quoted as the ini reader needs), or set "
+               "the environment variable of the second line, then restart it.%1")
+                .arg(r.configChange.contains(QLatin1String("the contents of "))
+                         ? QString(QLatin1Char(' ') + tr("The key is also in the file you saved."))
+                         : QString()));
+        for (QWidget* w : std::initializer_list<QWidget*>{m_iniLine, m_copyIni, m_envLine, m_copyEnv, m_showKey})
+            w->show();
+    }
     if (!r.configChange.isEmpty()) {
-        m_configLabel->setText(tr("<b>Change the configuration of every instance:</b>"));
-        m_config->setPlainText(r.configChange);
+        if (newKey.isEmpty())
+            m_configLabel->setText(tr("<b>Change the configuration of every instance:</b> %1")
+                                       .arg(r.configChange.toHtmlEscaped()));
         m_steps->setText(
             tr("<b>Several instances (HA)?</b> In this order:<ol style=\"margin-left:-20px\">"
                "<li>Keep the backup and the old key until step 4 is clean.</li>"
@@ -257,7 +357,7 @@ void ResultWizardPage::showResult(const model::OperationResult& r)
                "values, and cannot unwrap data keys once its cache expires (data_keys_cache_ttl).</li>"
                "<li>Verify every value (Secrets ▸ Verify All Values) with the new key, then destroy "
                "the old key.</li></ol>"));
-        for (QWidget* w : std::initializer_list<QWidget*>{m_configLabel, m_config, m_copyConfig, m_steps})
+        for (QWidget* w : std::initializer_list<QWidget*>{m_configLabel, m_steps})
             w->show();
     }
 }

@@ -6,8 +6,9 @@
 #include <QTimer>
 #include <QWizardPage>
 
+class QCheckBox;
 class QLabel;
-class QPlainTextEdit;
+class QLineEdit;
 class QPushButton;
 class QTableWidget;
 class QVBoxLayout;
@@ -19,8 +20,9 @@ class OperationWizard;
 
 // Page 7: counts, every failure (location, row, field, reason) exportable as CSV or JSON, "Retry
 // failed rows"; after rotate a countdown until other instances drop the old keys
-// (data_keys_cache_ttl); after a change of the secret key the configuration line and the order of
-// steps for several instances.
+// (data_keys_cache_ttl); after a change of the secret key the exact configuration lines to paste
+// (the key masked until "Show the key"; Copy copies it) and the order of steps for several
+// instances.
 class ResultWizardPage : public QWizardPage
 {
     Q_OBJECT
@@ -28,7 +30,10 @@ class ResultWizardPage : public QWizardPage
 public:
     explicit ResultWizardPage(OperationWizard* wizard);
 
+    ~ResultWizardPage() override;
+
     void initializePage() override;
+    void cleanupPage() override;
     bool isComplete() const override;
 
     // The export formats; return false with a message on error.
@@ -36,12 +41,23 @@ public:
     static QByteArray resultJson(const model::OperationResult& result);
     bool exportFailures(bool json);
     qint64 secondsUntilOldKeysExpire() const;
+    // What to paste after a change of the secret key: `secret_key = …` quoted so that the ini reader
+    // reads the key back byte for byte, and `GF_SECURITY_SECRET_KEY=…` quoted for a shell (or an
+    // environment file). Empty iniLine when one ini line cannot hold the key.
+    struct ConfigLines
+    {
+        QString iniLine;
+        QString envLine;
+    };
+    static ConfigLines configLinesFor(const QByteArray& secretKey);
 
 private:
     void showResult(const model::OperationResult& result);
     void showError(const QString& message);
     void updateCountdown();
     void updateButtons();
+    void showConfigLines();
+    void wipeConfigLines();
 
     OperationWizard* m_wizard;
     MessageBanner* m_banner;
@@ -55,8 +71,13 @@ private:
     QLabel* m_countdown;
     QPushButton* m_reEncrypt;
     QLabel* m_configLabel;
-    QPlainTextEdit* m_config;
-    QPushButton* m_copyConfig;
+    QLineEdit* m_iniLine;
+    QPushButton* m_copyIni;
+    QLineEdit* m_envLine;
+    QPushButton* m_copyEnv;
+    QCheckBox* m_showKey;
+    ConfigLines m_configLines; // with the key (memory only; wiped when the page is left)
+    qsizetype m_keyLength = 0;
     QLabel* m_steps;
     QVBoxLayout* m_layout;
     int m_spacerIndex = -1;

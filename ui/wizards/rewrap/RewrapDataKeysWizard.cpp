@@ -138,6 +138,8 @@ WizardJob<model::Result<model::OperationResult>> RewrapDataKeysWizard::runJob() 
     static_cast<model::OperationOptions&>(options) = commonOptions();
     if (mode() == Mode::ChangeSecretKey) {
         m_runKey = m_options->newSecretKey();
+        m_runKeyGenerated = m_options->isKeyGenerated();
+        m_runKeyFile = m_options->savedKeyFile();
         options.newSecretKey = m_runKey;
         options.newSecretKeySource = m_options->savedKeyFile();
     } else {
@@ -150,6 +152,14 @@ WizardJob<model::Result<model::OperationResult>> RewrapDataKeysWizard::runJob() 
     };
 }
 
+QByteArray RewrapDataKeysWizard::newSecretKeyInPlace() const
+{
+    const auto& result = lastResult();
+    if (mode() != Mode::ChangeSecretKey || !result || result->dryRun || result->canceled || result->refused)
+        return {};
+    return m_runKey;
+}
+
 model::Target RewrapDataKeysWizard::targetAfterRun() const
 {
     const auto& result = lastResult();
@@ -157,7 +167,10 @@ model::Target RewrapDataKeysWizard::targetAfterRun() const
         return target();
     model::Target changed = target();
     changed.secretKey = m_runKey;
-    changed.secretKeyTyped = true;
+    // Where the key comes from now: this wizard (generated or typed), perhaps saved to a file.
+    changed.secretKeyGenerated = m_runKeyGenerated;
+    changed.secretKeyTyped = !m_runKeyGenerated;
+    changed.secretKeySavedTo = m_runKeyFile;
     changed.publicDefaultKey = m_runKey == QByteArray(config::kPublicDefaultSecretKey);
     return changed;
 }

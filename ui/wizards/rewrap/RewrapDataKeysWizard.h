@@ -39,6 +39,7 @@ public:
     bool canRetry() const override;
     bool commitsInOneTransaction() const override { return mode() == Mode::ChangeSecretKey; }
     model::Target targetAfterRun() const override;
+    QByteArray newSecretKeyInPlace() const override;
     WizardJob<model::Result<model::Preflight>> preflightJob() const override;
     WizardJob<model::Result<model::OperationResult>> runJob() const override;
     // Not after a change of the secret key: the servers are stopped then (and restart with the new key).
@@ -49,6 +50,8 @@ private:
     QRadioButton* m_rewrapRadio;
     QRadioButton* m_changeKeyRadio;
     mutable QByteArray m_runKey; // the new key of the last run (memory only)
+    mutable bool m_runKeyGenerated = false;
+    mutable QString m_runKeyFile;
 };
 
 } // namespace mk::ui

@@ -48,6 +48,7 @@ public:
     QString provider() const;          // empty = the configured encryption_provider
     QByteArray newSecretKey() const;   // UTF-8 bytes of the typed/generated key
     QString savedKeyFile() const { return m_savedFile; }
+    bool isKeyGenerated() const { return m_keyGenerated; } // not typed (or edited) since generating
     QString keyProblem() const;        // empty when the key is acceptable
     // A conservative estimate of the key's strength in bits (words count as words, not letters).
     static int strengthBits(const QString& key);

@@ -31,6 +31,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 #include <csignal>
 #include <sys/types.h>
@@ -101,6 +102,8 @@ private slots:
     void consolidateDryRunWritesNothing();
     void consolidateCancelAndConcurrentWriter();
     void consolidateCli();
+    void consolidateKeepsKeysOtherInstancesMayCache();
+    void cacheAgeOfDataKeys();
     void consolidateSurvivesSigkill();
     void rewrapMovesKeysToCurrentProvider();
     void rewrapRefusesWrongKek();
@@ -336,9 +339,12 @@ void checkConsolidated(const model::Target& target, const QString& provider, boo
     QVERIFY(keys && values);
     QMap<QString, store::GsmDataKeyRow> byUid;
     QSet<QString> namespaces;
+    int active = 0;
     for (const store::GsmDataKeyRow& k : *keys) {
+        if (!k.active)
+            continue; // an old key kept for other instances' caches: no value may use it (below)
+        ++active;
         byUid.insert(k.uid, k);
-        QVERIFY2(k.active, qPrintable(k.uid));
         QCOMPARE(k.provider, provider);
         QCOMPARE(k.label, model::gsmDataKeyLabel(provider));
         QCOMPARE(k.encryptedData.size(), 64);
@@ -353,7 +359,22 @@ void checkConsolidated(const model::Target& target, const QString& provider, boo
         QVERIFY2(byUid.contains(parts.dataKeyId), qPrintable(v.rowId()));
         QCOMPARE(byUid.value(parts.dataKeyId).nameSpace, v.nameSpace);
     }
-    QCOMPARE(namespaces.size(), keys->size());
+    QCOMPARE(namespaces.size(), active);
+}
+
+// The uids of the fixture's keys that were active before a consolidate (it deactivates them now).
+QStringList activeFixtureKeys(const test::GsmFixture& f)
+{
+    QStringList uids = f.dataKeyUids;
+    uids.removeAll(f.dataKeyUids.at(1)); // inactive since 2026-03-01 (still referenced before the run)
+    uids.removeAll(f.unusedDataKeyUid);  // inactive since 2026-03-01, unused
+    return uids;
+}
+
+QStringList sorted(QStringList list)
+{
+    list.sort();
+    return list;
 }
 
 Run runCliWith(const QString& db, const QString& config, QStringList args)
@@ -381,7 +402,12 @@ void TestSecretsManager::consolidateRotatesKek()
     QCOMPARE(result->changed, f.plaintexts.size());
     QCOMPARE(result->dataKeysCreated.size(), 3);
     QCOMPARE(result->dataKeysDeactivated, 3);
-    QCOMPARE(result->dataKeysDeleted, 5);
+    // Deactivated long ago and now unreferenced: deleted. Deactivated by this run: other instances
+    // may still encrypt with a cached copy for data_keys_cache_ttl, so they stay.
+    QCOMPARE(result->dataKeysDeleted, 2);
+    QCOMPARE(sorted(result->dataKeysDeletedIds), sorted({f.dataKeyUids.at(1), f.unusedDataKeyUid}));
+    QCOMPARE(sorted(result->dataKeysKeptForCacheIds), sorted(activeFixtureKeys(f)));
+    QVERIFY(!result->dataKeysDeletableAfter.isEmpty());
     QCOMPARE(model::exitCodeFor(*result), 0);
     checkConsolidated(target, QStringLiteral("secret_key.v2"), f.dataKeyIdColumn);
     QCOMPARE(decryptAll(target), f.plaintexts);
@@ -522,7 +548,10 @@ void TestSecretsManager::consolidateCli()
     QCOMPARE(run.json.value(QLatin1String("operation")).toString(), QStringLiteral("consolidate"));
     QCOMPARE(run.json.value(QLatin1String("changed")).toInteger(), f.plaintexts.size());
     QCOMPARE(run.json.value(QLatin1String("dataKeysCreated")).toArray().size(), 3);
-    QCOMPARE(run.json.value(QLatin1String("dataKeysDeleted")).toInteger(), 5);
+    QCOMPARE(run.json.value(QLatin1String("dataKeysDeleted")).toInteger(), 2);
+    QCOMPARE(run.json.value(QLatin1String("dataKeysKeptForCache")).toInteger(), 3);
+    QCOMPARE(run.json.value(QLatin1String("dataKeysKeptForCacheIds")).toArray().size(), 3);
+    QVERIFY(!run.json.value(QLatin1String("dataKeysDeletableAfter")).toString().isEmpty());
     const model::Target target = test::gsmTargetFor(f.databasePath, config, test::kDefaultSecretKey);
     QCOMPARE(decryptAll(target), f.plaintexts);
     const QByteArray all = refused.err + dry.err + run.err + QJsonDocument(run.json).toJson();
@@ -530,6 +559,85 @@ void TestSecretsManager::consolidateCli()
         if (p.size() > 4)
             QVERIFY(!all.contains(p));
     }
+}
+
+void TestSecretsManager::consolidateKeepsKeysOtherInstancesMayCache()
+{
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithColumn(), dir.path());
+    const model::Target target = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2")), test::kDefaultSecretKey);
+    const auto first = model::runConsolidate(target, {}, nullptr);
+    QVERIFY(first && first->failed == 0);
+    QCOMPARE(sorted(first->dataKeysKeptForCacheIds), sorted(activeFixtureKeys(f)));
+
+    // A second run right away: the keys of the first run are deactivated now and kept as well;
+    // the ones the first run kept are still within the TTL and stay too.
+    const auto second = model::runConsolidate(target, {}, nullptr);
+    QVERIFY(second && second->failed == 0);
+    QCOMPARE(second->dataKeysDeleted, 0);
+    QCOMPARE(sorted(second->dataKeysKeptForCacheIds), sorted(activeFixtureKeys(f) + first->dataKeysCreated));
+
+    // Once the first run's keys were deactivated longer than the TTL ago, a run deletes them (and
+    // keeps the ones it deactivates itself).
+    {
+        store::ConnectionSpec spec = target.connection;
+        spec.readOnly = false;
+        auto db = store::Database::open(spec);
+        QVERIFY(db);
+        QSqlQuery q(QSqlDatabase::database(db->connectionName()));
+        // Two days ago: past the TTL whatever time zone the stored time is read in.
+        const QString old = QDateTime::currentDateTime().addDays(-2).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        for (const QString& uid : first->dataKeysCreated + activeFixtureKeys(f)) {
+            q.prepare(QStringLiteral("UPDATE secret_data_key SET updated = ? WHERE uid = ?"));
+            q.addBindValue(old);
+            q.addBindValue(uid);
+            QVERIFY(q.exec());
+            QCOMPARE(q.numRowsAffected(), 1);
+        }
+    }
+    const auto third = model::runConsolidate(target, {}, nullptr);
+    QVERIFY(third && third->failed == 0);
+    QCOMPARE(sorted(third->dataKeysDeletedIds), sorted(activeFixtureKeys(f) + first->dataKeysCreated));
+    QCOMPARE(sorted(third->dataKeysKeptForCacheIds), sorted(second->dataKeysCreated));
+    QCOMPARE(decryptAll(target), f.plaintexts);
+    checkConsolidated(target, QStringLiteral("secret_key.v2"), true);
+
+    // data_keys_cache_ttl = 0s (no cache to wait for): every unreferenced old key goes at once.
+    const model::Target noCache = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"), test::kGsmKekV1, "0s"),
+        test::kDefaultSecretKey);
+    const auto fourth = model::runConsolidate(noCache, {}, nullptr);
+    QVERIFY(fourth && fourth->failed == 0);
+    QCOMPARE(fourth->dataKeysKeptForCacheIds, QStringList());
+    QCOMPARE(sorted(fourth->dataKeysDeletedIds), sorted(second->dataKeysCreated + third->dataKeysCreated));
+    QCOMPARE(decryptAll(noCache), f.plaintexts);
+}
+
+void TestSecretsManager::cacheAgeOfDataKeys()
+{
+    const QDateTime now(QDate(2026, 5, 1), QTime(12, 0, 0), QTimeZone::utc());
+    const auto outlived = [&now](const char* updated, qint64 ttl) {
+        return model::gsmDataKeyOutlivedCache(QString::fromLatin1(updated), now, ttl);
+    };
+    // With an offset the instant is known.
+    QVERIFY(outlived("2026-05-01 11:44:59+00:00", 900));
+    QVERIFY(!outlived("2026-05-01 11:45:00Z", 900)); // exactly the TTL: not yet
+    QVERIFY(outlived("2026-05-01 13:44:59+02:00", 900));
+    QVERIFY(outlived("2026-05-01T06:44:59.123-05:00", 900));
+    QVERIFY(!outlived("2026-05-01 13:59:00+02:00", 900));
+    // Without one the writer may have been in any zone: read as UTC-12 (the latest instant).
+    QVERIFY(outlived("2026-04-30 23:44:59", 900));
+    QVERIFY(!outlived("2026-04-30 23:45:00", 900));
+    QVERIFY(!outlived("2026-05-01 11:00:00", 900)); // an hour ago in UTC, but maybe just now in UTC-12
+    QVERIFY(!outlived("2026-05-02 11:00:00", 900)); // in the future
+    QCOMPARE(model::gsmDataKeyCacheExpiry(QStringLiteral("2026-05-01 10:00:00"), 900),
+             QDateTime(QDate(2026, 5, 1), QTime(22, 15, 0), QTimeZone::utc()));
+    // Unreadable: kept, unless there is no cache at all.
+    QVERIFY(!outlived("yesterday", 900));
+    QVERIFY(!outlived("", 900));
+    QVERIFY(outlived("", 0));
+    QVERIFY(outlived("2026-05-01 11:59:59", 0));
 }
 
 void TestSecretsManager::consolidateSurvivesSigkill()

@@ -87,7 +87,19 @@ private slots:
         QVERIFY2(consolidated, qPrintable(consolidated ? QString() : consolidated.error().message));
         QCOMPARE(consolidated->failed, 0);
         QCOMPARE(consolidated->changed, f.plaintexts.size());
-        QCOMPARE(consolidated->dataKeysDeleted, 5);
+        // Keys deactivated by this run stay for data_keys_cache_ttl (the server's timestamp is read
+        // back); the two deactivated on 2026-03-01 go.
+        QCOMPARE(consolidated->dataKeysDeleted, 2);
+        QCOMPARE(consolidated->dataKeysKeptForCacheIds.size(), 3);
+        // Without a cache to wait for, the next run deletes every unreferenced old key.
+        const model::Target noCache = test::gsmTargetFor(
+            url, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"), test::kGsmKekV1, "0s"),
+            test::kDefaultSecretKey);
+        const auto again = model::runConsolidate(noCache, options, nullptr);
+        QVERIFY2(again, qPrintable(again ? QString() : again.error().message));
+        QCOMPARE(again->failed, 0);
+        QCOMPARE(again->dataKeysDeleted, 6);
+        QCOMPARE(again->dataKeysKeptForCacheIds.size(), 0);
         const model::Target onlyV2 = test::gsmTargetFor(
             url, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"), "v1-forgotten"),
             test::kDefaultSecretKey);

@@ -7,6 +7,7 @@
 #include "OperationsTestSupport.h"
 #include "OpsTestSupport.h"
 
+#include "model/ops/BackupJob.h"
 #include "model/ops/CensusJob.h"
 #include "model/ops/ConsolidateJob.h"
 #include "crypto/GsmCipher.h"
@@ -104,6 +105,9 @@ private slots:
     void consolidateCli();
     void consolidateKeepsKeysOtherInstancesMayCache();
     void cacheAgeOfDataKeys();
+    void backupAndRestoreCoverTheStore_data();
+    void backupAndRestoreCoverTheStore();
+    void restoreRefusesAnotherInstallationsStore();
     void consolidateSurvivesSigkill();
     void rewrapMovesKeysToCurrentProvider();
     void rewrapRefusesWrongKek();
@@ -638,6 +642,182 @@ void TestSecretsManager::cacheAgeOfDataKeys()
     QVERIFY(!outlived("", 900));
     QVERIFY(outlived("", 0));
     QVERIFY(outlived("2026-05-01 11:59:59", 0));
+}
+
+namespace {
+
+// Every secrets-manager row of a database: "namespace/name/version" -> data_key_id + encrypted_data,
+// and "key:uid" -> active, provider, wrapped bytes.
+QMap<QString, QByteArray> storeRows(const store::ConnectionSpec& spec)
+{
+    QMap<QString, QByteArray> rows;
+    auto db = store::Database::open(spec);
+    if (!db)
+        return rows;
+    const auto keys = store::loadGsmDataKeys(*db);
+    const auto values = store::loadGsmValues(*db);
+    if (!keys || !values)
+        return rows;
+    for (const store::GsmDataKeyRow& k : *keys)
+        rows.insert(QStringLiteral("key:") + k.uid,
+                    QByteArray(k.active ? "1" : "0") + '|' + k.provider.toUtf8() + '|' + k.encryptedData.toHex());
+    for (const store::GsmValueRow& v : *values)
+        rows.insert(v.rowId(), v.dataKeyId.toUtf8() + '|' + v.encryptedData.toHex());
+    return rows;
+}
+
+store::ConnectionSpec sqliteSpec(const QString& path)
+{
+    store::ConnectionSpec spec;
+    spec.driver = store::ConnectionSpec::Driver::Sqlite;
+    spec.path = path;
+    spec.readOnly = true;
+    return spec;
+}
+
+} // namespace
+
+void TestSecretsManager::backupAndRestoreCoverTheStore_data()
+{
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QString>("format");
+    for (const QString& format : {QStringLiteral("sqlite"), QStringLiteral("json")}) {
+        QTest::newRow(qPrintable(QStringLiteral("12.1 (id prefix) ") + format)) << test::gsmFixtureWithoutColumn() << format;
+        QTest::newRow(qPrintable(QStringLiteral("12.2 (data_key_id) ") + format)) << test::gsmFixtureWithColumn() << format;
+    }
+}
+
+// A backup holds the whole store; after a consolidate (every value rewritten, old keys deleted or
+// deactivated, new keys) restore puts back every row as it was, keys first.
+void TestSecretsManager::backupAndRestoreCoverTheStore()
+{
+    QFETCH(QString, source);
+    QFETCH(QString, format);
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(source, dir.path());
+    const model::Target v1 = test::gsmTargetFor(f.databasePath, test::writeGsmConfig(dir.path()), test::kDefaultSecretKey);
+    const QMap<QString, QByteArray> before = storeRows(sqliteSpec(f.databasePath));
+    QCOMPARE(before.size(), f.plaintexts.size() + f.dataKeyUids.size());
+    const QStringList legacyBefore = test::verifyLines(v1, 1);
+
+    model::BackupOptions backup;
+    backup.outPath = dir.filePath(QStringLiteral("backup.") + format);
+    backup.format = format;
+    const auto made = model::runBackup(v1, backup, nullptr);
+    QVERIFY2(made, qPrintable(made ? QString() : made.error().message));
+    if (format == QLatin1String("sqlite")) {
+        // The whole-file copy holds the secret_* tables as they are.
+        QCOMPARE(storeRows(sqliteSpec(backup.outPath)), before);
+    } else {
+        QFile file(backup.outPath);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray bytes = file.readAll();
+        const QJsonObject gsm = QJsonDocument::fromJson(bytes).object().value(QLatin1String("secretsManager")).toObject();
+        QCOMPARE(gsm.value(QLatin1String("dataKeys")).toArray().size(), f.dataKeyUids.size());
+        QCOMPARE(gsm.value(QLatin1String("values")).toArray().size(), f.plaintexts.size());
+        QVERIFY(gsm.value(QLatin1String("values")).toArray().first().toObject().contains(QLatin1String("owner")));
+        for (const QByteArray& p : f.plaintexts) {
+            if (p.size() > 4)
+                QVERIFY2(!bytes.contains(p) && !bytes.contains(p.toBase64()), "a plaintext in the backup");
+        }
+    }
+
+    // Rotate the KEK (consolidate), then restore: the old rows come back.
+    const model::Target v2 = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"), test::kGsmKekV1, "0s"),
+        test::kDefaultSecretKey);
+    const auto consolidated = model::runConsolidate(v2, {}, nullptr);
+    QVERIFY(consolidated && consolidated->failed == 0);
+    QCOMPARE(consolidated->dataKeysDeleted, 5);
+    QVERIFY(storeRows(sqliteSpec(f.databasePath)) != before);
+
+    model::RestoreOptions dry;
+    dry.fromPath = backup.outPath;
+    dry.dryRun = true;
+    const QByteArray digest = test::fileDigest(f.databasePath);
+    const auto planned = model::runRestore(v1, dry, nullptr);
+    QVERIFY2(planned, qPrintable(planned ? QString() : planned.error().message));
+    QCOMPARE(test::fileDigest(f.databasePath), digest);
+
+    model::RestoreOptions restore;
+    restore.fromPath = backup.outPath;
+    const auto restored = model::runRestore(v1, restore, nullptr);
+    QVERIFY2(restored, qPrintable(restored ? QString() : restored.error().message));
+    QCOMPARE(restored->failed, 0);
+    QCOMPARE(restored->changed, planned->changed);
+    QCOMPARE(sorted(restored->dataKeysCreated), sorted(planned->dataKeysCreated));
+    for (const QString& uid : f.dataKeyUids)
+        QVERIFY2(restored->dataKeysCreated.contains(uid), qPrintable(uid));
+    for (const QString& uid : consolidated->dataKeysCreated)
+        QVERIFY2(restored->dataKeysDeactivatedIds.contains(uid), qPrintable(uid)); // made after the backup
+    QMap<QString, QByteArray> after = storeRows(sqliteSpec(f.databasePath));
+    for (const QString& uid : consolidated->dataKeysCreated)
+        QVERIFY(after.remove(QStringLiteral("key:") + uid) == 1); // kept, inactive
+    QCOMPARE(after, before);
+    QCOMPARE(decryptAll(v1), f.plaintexts);
+    QCOMPARE(test::verifyLines(v1, 1), legacyBefore);
+
+    // Again: nothing left to do.
+    const auto again = model::runRestore(v1, restore, nullptr);
+    QVERIFY(again);
+    QCOMPARE(again->changed, 0);
+    QCOMPARE(again->dataKeysCreated, QStringList());
+}
+
+// The store of another installation with the same uids (another fixture: other keys, other secure
+// values) is refused before anything is written, dry run alike; so is a backup whose values do not
+// decrypt with this installation's [secrets_manager] keys.
+void TestSecretsManager::restoreRefusesAnotherInstallationsStore()
+{
+    QTemporaryDir here;
+    QTemporaryDir there;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithColumn(), here.path());
+    const test::GsmFixture other = test::makeGsmFixture(test::gsmFixtureWithColumn(), there.path());
+    const model::Target target = test::gsmTargetFor(f.databasePath, test::writeGsmConfig(here.path()),
+                                                    test::kDefaultSecretKey);
+    const model::Target foreign = test::gsmTargetFor(other.databasePath, test::writeGsmConfig(there.path()),
+                                                     test::kDefaultSecretKey);
+    model::BackupOptions backup;
+    backup.outPath = there.filePath(QStringLiteral("foreign.json"));
+    backup.format = QStringLiteral("json");
+    QVERIFY(model::runBackup(foreign, backup, nullptr));
+    const QByteArray digest = test::fileDigest(f.databasePath);
+    for (const bool dryRun : {true, false}) {
+        model::RestoreOptions restore;
+        restore.fromPath = backup.outPath;
+        restore.dryRun = dryRun;
+        const auto refused = model::runRestore(target, restore, nullptr);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().kind, model::ErrorKind::Refused);
+        QVERIFY2(refused.error().message.contains(QLatin1String("secrets-manager data key uid")),
+                 qPrintable(refused.error().message));
+        QCOMPARE(test::fileDigest(f.databasePath), digest);
+    }
+    // --replace-data-keys does not get past the owners: other secure values (guids) here.
+    model::RestoreOptions replacing;
+    replacing.fromPath = backup.outPath;
+    replacing.replaceDataKeys = true;
+    const auto owners = model::runRestore(target, replacing, nullptr);
+    QVERIFY(!owners);
+    QVERIFY2(owners.error().message.contains(QLatin1String("other secure values")), qPrintable(owners.error().message));
+    QCOMPARE(test::fileDigest(f.databasePath), digest);
+
+    // This installation's own backup, restored with a wrong secret_key.v1: its values do not decrypt.
+    model::BackupOptions own;
+    own.outPath = here.filePath(QStringLiteral("own.json"));
+    own.format = QStringLiteral("json");
+    QVERIFY(model::runBackup(target, own, nullptr));
+    const model::Target wrongKek = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(here.path(), QStringLiteral("secret_key.v1"), "wrong-kek"),
+        test::kDefaultSecretKey);
+    model::RestoreOptions restore;
+    restore.fromPath = own.outPath;
+    const auto undecryptable = model::runRestore(wrongKek, restore, nullptr);
+    QVERIFY(!undecryptable);
+    QCOMPARE(undecryptable.error().kind, model::ErrorKind::Refused);
+    QVERIFY2(undecryptable.error().message.contains(QLatin1String("[secrets_manager] keys")),
+             qPrintable(undecryptable.error().message));
+    QCOMPARE(test::fileDigest(f.databasePath), digest);
 }
 
 void TestSecretsManager::consolidateSurvivesSigkill()

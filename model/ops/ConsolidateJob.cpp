@@ -168,7 +168,7 @@ Result<OperationResult> consolidate(const Target& target, const OperationOptions
                              : (unwrapped.error().code == crypto::ErrorCode::ProviderUnavailable
                                     ? QStringLiteral("provider-unavailable")
                                     : QStringLiteral("failed"));
-        k.action = QStringLiteral("deactivate, delete when unreferenced");
+        k.action = QStringLiteral("deactivate; delete once unreferenced and past data_keys_cache_ttl");
         pre.dataKeys << k;
     }
     if (plan.willFail > 0) {

@@ -32,8 +32,8 @@ QString base64(const QByteArray& bytes)
 
 std::optional<QByteArray> fromBase64(const QJsonValue& value)
 {
-    const auto decoded = QByteArray::fromBase64Encoding(value.toString().toLatin1(),
-                                                        QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded = QByteArray::fromBase64Encoding(
+        value.toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded)
         return std::nullopt;
     return *decoded;
@@ -62,7 +62,8 @@ Evidence judge(const QList<store::GsmValueRow>& values, const GsmKeyRing& ring, 
             continue;
         }
         const FailureReason reason = plaintext.error().reason;
-        if (reason == FailureReason::AuthenticationFailed || reason == FailureReason::DataKeyUnwrapFailed)
+        if (reason == FailureReason::AuthenticationFailed
+            || reason == FailureReason::DataKeyUnwrapFailed)
             ++evidence.failing;
     }
     return evidence;
@@ -75,7 +76,7 @@ QString now()
 
 ValueFailure failureOf(const store::GsmValueRow& row, FailureReason reason, const QString& detail)
 {
-    return ValueFailure{kGsmValuesTable, kColumn, row.rowId(), QString(), reason, detail};
+    return ValueFailure {kGsmValuesTable, kColumn, row.rowId(), QString(), reason, detail};
 }
 
 } // namespace
@@ -104,7 +105,7 @@ QJsonObject gsmBackupToJson(const GsmBackupContents& contents)
 {
     QJsonArray keys;
     for (const store::GsmDataKeyRow& k : contents.dataKeys) {
-        keys.append(QJsonObject{
+        keys.append(QJsonObject {
             {QStringLiteral("uid"), k.uid},
             {QStringLiteral("namespace"), k.nameSpace},
             {QStringLiteral("label"), k.label},
@@ -117,7 +118,7 @@ QJsonObject gsmBackupToJson(const GsmBackupContents& contents)
     }
     QJsonArray values;
     for (const store::GsmValueRow& v : contents.values) {
-        QJsonObject o{
+        QJsonObject o {
             {QStringLiteral("namespace"), v.nameSpace},
             {QStringLiteral("name"), v.name},
             {QStringLiteral("version"), v.version},
@@ -127,16 +128,17 @@ QJsonObject gsmBackupToJson(const GsmBackupContents& contents)
             {QStringLiteral("encryptedData"), base64(v.encryptedData)},
         };
         if (v.hasOwner)
-            o.insert(QStringLiteral("owner"), QJsonObject{
-                                                  {QStringLiteral("guid"), v.guid},
-                                                  {QStringLiteral("description"), v.description},
-                                                  {QStringLiteral("keeper"), v.keeper},
-                                                  {QStringLiteral("decrypters"), v.decrypters},
-                                                  {QStringLiteral("active"), v.ownerActive},
-                                              });
+            o.insert(QStringLiteral("owner"),
+                QJsonObject {
+                    {QStringLiteral("guid"), v.guid},
+                    {QStringLiteral("description"), v.description},
+                    {QStringLiteral("keeper"), v.keeper},
+                    {QStringLiteral("decrypters"), v.decrypters},
+                    {QStringLiteral("active"), v.ownerActive},
+                });
         values.append(o);
     }
-    return QJsonObject{
+    return QJsonObject {
         {QStringLiteral("present"), contents.present},
         {QStringLiteral("dataKeys"), keys},
         {QStringLiteral("values"), values},
@@ -162,7 +164,8 @@ Result<GsmBackupContents> gsmBackupFromJson(const QJsonValue& value, const QStri
         row.updated = o.value(QStringLiteral("updated")).toString();
         const auto wrapped = fromBase64(o.value(QStringLiteral("encryptedData")));
         if (row.uid.isEmpty() || !wrapped)
-            return fail(ErrorKind::Usage, QStringLiteral("%1: a secrets-manager data key entry is damaged").arg(path));
+            return fail(ErrorKind::Usage,
+                QStringLiteral("%1: a secrets-manager data key entry is damaged").arg(path));
         row.encryptedData = *wrapped;
         contents.dataKeys << row;
     }
@@ -177,7 +180,8 @@ Result<GsmBackupContents> gsmBackupFromJson(const QJsonValue& value, const QStri
         row.updated = o.value(QStringLiteral("updated")).toInteger();
         const auto bytes = fromBase64(o.value(QStringLiteral("encryptedData")));
         if (row.nameSpace.isEmpty() || row.name.isEmpty() || !bytes)
-            return fail(ErrorKind::Usage, QStringLiteral("%1: a secrets-manager value entry is damaged").arg(path));
+            return fail(ErrorKind::Usage,
+                QStringLiteral("%1: a secrets-manager value entry is damaged").arg(path));
         row.encryptedData = *bytes;
         const QJsonObject owner = o.value(QStringLiteral("owner")).toObject();
         row.hasOwner = !owner.isEmpty();
@@ -192,11 +196,11 @@ Result<GsmBackupContents> gsmBackupFromJson(const QJsonValue& value, const QStri
 }
 
 Result<GsmRestorePlan> planGsmRestore(const Target& target,
-                                      store::Database& db,
-                                      const GsmBackupContents& backup,
-                                      const QString& backupPath,
-                                      bool replaceDataKeys,
-                                      bool force)
+    store::Database& db,
+    const GsmBackupContents& backup,
+    const QString& backupPath,
+    bool replaceDataKeys,
+    bool force)
 {
     GsmRestorePlan plan;
     if (backup.dataKeys.isEmpty() && backup.values.isEmpty())
@@ -207,10 +211,11 @@ Result<GsmRestorePlan> planGsmRestore(const Target& target,
     if (!layout)
         return std::unexpected(fromStoreError(layout.error(), where));
     if (!layout->present)
-        return fail(ErrorKind::Refused, QStringLiteral("%1 has no secret_data_key / secret_encrypted_value tables; the "
-                                                       "backup's secrets-manager store cannot be restored. Nothing "
-                                                       "was written.")
-                                            .arg(where));
+        return fail(ErrorKind::Refused,
+            QStringLiteral("%1 has no secret_data_key / secret_encrypted_value tables; the "
+                           "backup's secrets-manager store cannot be restored. Nothing "
+                           "was written.")
+                .arg(where));
     auto hereKeys = store::loadGsmDataKeys(db);
     if (!hereKeys)
         return std::unexpected(fromStoreError(hereKeys.error(), where));
@@ -241,13 +246,14 @@ Result<GsmRestorePlan> planGsmRestore(const Target& target,
         const int decisive = evidence.proving + evidence.failing;
         if (decisive > 0 && evidence.failing * 2 > decisive)
             return fail(ErrorKind::Refused,
-                        QStringLiteral("%1 of %2 sampled secrets-manager values of the backup %3 do not decrypt with "
-                                       "this installation's [secrets_manager] keys: it is a backup of another "
-                                       "installation, or the provider sections changed since. Nothing was "
-                                       "written.")
-                            .arg(evidence.failing)
-                            .arg(decisive)
-                            .arg(backupPath));
+                QStringLiteral(
+                    "%1 of %2 sampled secrets-manager values of the backup %3 do not decrypt with "
+                    "this installation's [secrets_manager] keys: it is a backup of another "
+                    "installation, or the provider sections changed since. Nothing was "
+                    "written.")
+                    .arg(evidence.failing)
+                    .arg(decisive)
+                    .arg(backupPath));
     }
 
     // 2. The same uid with other bytes here: re-wrapped since (same key), broken here (the values
@@ -257,14 +263,16 @@ Result<GsmRestorePlan> planGsmRestore(const Target& target,
     for (const store::GsmValueRow& v : std::as_const(*hereValues)) {
         hereByValue.insert(valueKey(v), v);
         const GsmValueParts parts = splitGsmValue(v);
-        if (!parts.problem && backupKeys.contains(parts.dataKeyId) && hereByKey[parts.dataKeyId].size() < 12)
+        if (!parts.problem && backupKeys.contains(parts.dataKeyId)
+            && hereByKey[parts.dataKeyId].size() < 12)
             hereByKey[parts.dataKeyId] << v;
     }
     QStringList conflicting;
     QSet<QString> sameMaterial;
     for (const store::GsmDataKeyRow& key : backup.dataKeys) {
         const auto here = existing.constFind(key.uid);
-        if (here == existing.cend() || (here->encryptedData == key.encryptedData && here->provider == key.provider))
+        if (here == existing.cend()
+            || (here->encryptedData == key.encryptedData && here->provider == key.provider))
             continue;
         const auto fromBackup = backupRing.dataKey(key.uid);
         const auto fromHere = hereRing.dataKey(key.uid);
@@ -278,19 +286,21 @@ Result<GsmRestorePlan> planGsmRestore(const Target& target,
         if (withBackup.proving > 0 && withHere.proving == 0)
             continue; // the copy here is broken; the values need the backup's
         conflicting << (withHere.proving > 0
-                            ? QStringLiteral("%1 (the values here decrypt with this database's copy, not with the "
-                                             "backup's)")
-                                  .arg(key.uid)
-                            : QStringLiteral("%1 (different key material; no value here shows which is right)")
-                                  .arg(key.uid));
+                ? QStringLiteral(
+                    "%1 (the values here decrypt with this database's copy, not with the "
+                    "backup's)")
+                      .arg(key.uid)
+                : QStringLiteral("%1 (different key material; no value here shows which is right)")
+                      .arg(key.uid));
     }
     if (!conflicting.isEmpty() && !replaceDataKeys)
         return fail(ErrorKind::Refused,
-                    QStringLiteral("the backup %1 holds other key material than this database under the same "
-                                   "secrets-manager data key uid: %2. Restoring it would make this database's "
-                                   "values unreadable. Nothing was written. Only if you are sure this backup is of "
-                                   "this database, run again with --replace-data-keys.")
-                        .arg(backupPath, conflicting.join(QStringLiteral("; "))));
+            QStringLiteral(
+                "the backup %1 holds other key material than this database under the same "
+                "secrets-manager data key uid: %2. Restoring it would make this database's "
+                "values unreadable. Nothing was written. Only if you are sure this backup is of "
+                "this database, run again with --replace-data-keys.")
+                .arg(backupPath, conflicting.join(QStringLiteral("; "))));
     plan.sameMaterial = sameMaterial.size();
     plan.replacedConflicting = conflicting.size();
 
@@ -312,12 +322,13 @@ Result<GsmRestorePlan> planGsmRestore(const Target& target,
     }
     if (compared > 0 && ownerMismatch.size() * 2 > compared)
         return fail(ErrorKind::Refused,
-                    QStringLiteral("%1 of %2 secrets-manager values the backup %3 names belong to other secure values "
-                                   "in this database (%4): it is a backup of another database. Nothing was "
-                                   "written.")
-                        .arg(ownerMismatch.size())
-                        .arg(compared)
-                        .arg(backupPath, example));
+            QStringLiteral(
+                "%1 of %2 secrets-manager values the backup %3 names belong to other secure values "
+                "in this database (%4): it is a backup of another database. Nothing was "
+                "written.")
+                .arg(ownerMismatch.size())
+                .arg(compared)
+                .arg(backupPath, example));
 
     // The plan: keys first.
     for (const store::GsmDataKeyRow& key : backup.dataKeys) {
@@ -327,7 +338,8 @@ Result<GsmRestorePlan> planGsmRestore(const Target& target,
             continue;
         }
         if (!sameMaterial.contains(key.uid)
-            && (here->encryptedData != key.encryptedData || here->provider != key.provider || here->label != key.label))
+            && (here->encryptedData != key.encryptedData || here->provider != key.provider
+                || here->label != key.label))
             plan.restoreKeys << key;
         if (here->active != key.active)
             plan.activeFlags << qMakePair(key.uid, key.active);
@@ -344,12 +356,13 @@ Result<GsmRestorePlan> planGsmRestore(const Target& target,
         const auto here = hereByValue.constFind(valueKey(v));
         if (here == hereByValue.cend()) {
             plan.failures << failureOf(v, FailureReason::RowGone,
-                                       QStringLiteral("the value does not exist in this database; not restored"));
+                QStringLiteral("the value does not exist in this database; not restored"));
             continue;
         }
         store::GsmValueRow back = v;
         if (!layout->hasDataKeyIdColumn && !back.dataKeyId.isEmpty()) {
-            back.encryptedData = crypto::gsm::joinLegacyLayout(back.dataKeyId.toUtf8(), back.encryptedData);
+            back.encryptedData
+                = crypto::gsm::joinLegacyLayout(back.dataKeyId.toUtf8(), back.encryptedData);
             back.dataKeyId.clear();
         }
         if (here->encryptedData == back.encryptedData && here->dataKeyId == back.dataKeyId) {
@@ -358,17 +371,18 @@ Result<GsmRestorePlan> planGsmRestore(const Target& target,
         }
         if (ownerMismatch.contains(valueKey(v)) && !force) {
             plan.failures << failureOf(v, FailureReason::OwnerMismatch,
-                                       QStringLiteral("the value belongs to secure value %1 here but to %2 in the "
-                                                      "backup; not restored (--force restores it anyway)")
-                                           .arg(here->guid, v.guid));
+                QStringLiteral("the value belongs to secure value %1 here but to %2 in the "
+                               "backup; not restored (--force restores it anyway)")
+                    .arg(here->guid, v.guid));
             continue;
         }
-        plan.rewrite << GsmRestorePlan::Value{*here, back};
+        plan.rewrite << GsmRestorePlan::Value {*here, back};
     }
     return plan;
 }
 
-Result<void> applyGsmRestore(store::Database& db, const GsmRestorePlan& plan, bool dryRun, OperationResult& result)
+Result<void> applyGsmRestore(
+    store::Database& db, const GsmRestorePlan& plan, bool dryRun, OperationResult& result)
 {
     if (!plan.active)
         return {};
@@ -422,15 +436,15 @@ Result<void> applyGsmRestore(store::Database& db, const GsmRestorePlan& plan, bo
     result.failures << plan.failures;
     for (const GsmRestorePlan::Value& value : plan.rewrite) {
         if (!dryRun) {
-            auto replaced = store::replaceGsmValue(db, value.here, value.backup.encryptedData, value.backup.dataKeyId,
-                                                   value.backup.updated);
+            auto replaced = store::replaceGsmValue(db, value.here, value.backup.encryptedData,
+                value.backup.dataKeyId, value.backup.updated);
             if (!replaced)
                 return std::unexpected(fromStoreError(replaced.error(), where));
             if (!*replaced) {
                 ++result.failed;
                 ++result.conflicts;
                 result.failures << failureOf(value.here, FailureReason::Conflict,
-                                             QStringLiteral("changed while the restore ran; not restored"));
+                    QStringLiteral("changed while the restore ran; not restored"));
                 continue;
             }
             ++result.cellsWritten;
@@ -438,21 +452,25 @@ Result<void> applyGsmRestore(store::Database& db, const GsmRestorePlan& plan, bo
         ++result.changed;
     }
     if (reactivated > 0 || deactivated > 0)
-        result.notes << QStringLiteral("Secrets-manager data keys' active flags are as in the backup: %1 made active "
-                                       "again, %2 made inactive.")
+        result.notes << QStringLiteral(
+            "Secrets-manager data keys' active flags are as in the backup: %1 made active "
+            "again, %2 made inactive.")
                             .arg(reactivated)
                             .arg(deactivated);
     if (plan.sameMaterial > 0)
-        result.notes << QStringLiteral("%1 secrets-manager data key(s) were re-wrapped since the backup but hold the "
-                                       "same key; they were left as they are.")
+        result.notes << QStringLiteral(
+            "%1 secrets-manager data key(s) were re-wrapped since the backup but hold the "
+            "same key; they were left as they are.")
                             .arg(plan.sameMaterial);
     if (plan.replacedConflicting > 0)
-        result.notes << QStringLiteral("--replace-data-keys: %1 secrets-manager data key(s) replaced by the backup's "
-                                       "copy.")
+        result.notes << QStringLiteral(
+            "--replace-data-keys: %1 secrets-manager data key(s) replaced by the backup's "
+            "copy.")
                             .arg(plan.replacedConflicting);
     if (plan.newerKept > 0)
-        result.notes << QStringLiteral("%1 secrets-manager data key(s) created after the backup were kept (values "
-                                       "written since may use them); %2 active one(s) %3 made inactive.")
+        result.notes << QStringLiteral(
+            "%1 secrets-manager data key(s) created after the backup were kept (values "
+            "written since may use them); %2 active one(s) %3 made inactive.")
                             .arg(plan.newerKept)
                             .arg(plan.deactivateNewer.size())
                             .arg(dryRun ? QStringLiteral("would be") : QStringLiteral("were"));

@@ -4,9 +4,6 @@
 // owners, counts that agree with status/verify, the Status column after "Verify all" (also with a
 // wrong provider key and a missing data key), reveal, and the layout at 1024x640 (screenshots).
 
-#include "GuiTestSupport.h"
-#include "tests/unit/ops/GsmFixture.h"
-
 #include "model/ActivityLog.h"
 #include "model/items/DataKeysTableModel.h"
 #include "model/items/SecretQuery.h"
@@ -14,6 +11,7 @@
 #include "model/ops/CensusJob.h"
 #include "model/ops/VerifyJob.h"
 #include "tests/support/TestData.h"
+#include "tests/unit/ops/GsmFixture.h"
 #include "ui/common/FakePrompter.h"
 #include "ui/main/MainWindow.h"
 #include "ui/panes/DataKeysPane.h"
@@ -35,6 +33,8 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include "GuiTestSupport.h"
 
 using namespace mk;
 using model::DataKeysTableModel;
@@ -71,7 +71,8 @@ void fetchAll(SecretsTableModel* model)
 bool columnVisible(QTableView* view, int column)
 {
     const QHeaderView* header = view->horizontalHeader();
-    return header->sectionViewportPosition(column) + header->sectionSize(column) <= view->viewport()->width();
+    return header->sectionViewportPosition(column) + header->sectionSize(column)
+        <= view->viewport()->width();
 }
 
 } // namespace
@@ -122,14 +123,15 @@ void TestSecretsManagerPanes::panesShowTheStore()
 {
     QTemporaryDir dir;
     const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithColumn(), dir.path());
-    const model::Target target = test::gsmTargetFor(f.databasePath, test::writeGsmConfig(dir.path()),
-                                                    test::kDefaultSecretKey);
+    const model::Target target = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path()), test::kDefaultSecretKey);
     const auto census = model::runCensus(target, nullptr);
     const auto verified = model::runVerify(target, {}, nullptr);
     QVERIFY(census && verified);
 
     ui::FakePrompter prompter;
-    ui::MainWindow window(prompter, model::ActivityLog(dir.filePath(QStringLiteral("activity.jsonl"))));
+    ui::MainWindow window(
+        prompter, model::ActivityLog(dir.filePath(QStringLiteral("activity.jsonl"))));
     window.resize(1024, 640);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -145,8 +147,8 @@ void TestSecretsManagerPanes::panesShowTheStore()
     QCOMPARE(qint64(model->totalCount() - model->externalCount()), census->totals.values);
     const QString countText = pane->findChild<QLabel*>(QStringLiteral("countLabel"))->text();
     QVERIFY2(countText.startsWith(QStringLiteral("%1 values").arg(census->totals.values))
-                 && countText.contains(QStringLiteral("1 secure value of another keeper")),
-             qPrintable(countText));
+            && countText.contains(QStringLiteral("1 secure value of another keeper")),
+        qPrintable(countText));
 
     // The Store filter is the next stop after the text filter; arrow keys pick the store.
     window.showPane(ui::MainWindow::SecretsTab);
@@ -169,37 +171,46 @@ void TestSecretsManagerPanes::panesShowTheStore()
     const QStringList ids = rowIdsOf(model, &stores);
     QCOMPARE(ids.size(), expected.size());
     QCOMPARE(ids, expected);
-    QCOMPARE(stores, QSet<QString>{QString::fromLatin1(model::kStoreSecretsManager)});
+    QCOMPARE(stores, QSet<QString> {QString::fromLatin1(model::kStoreSecretsManager)});
     for (int r = 0; r < model->rowCount(); ++r) {
         const QString rowId = model->index(r, 0).data(SecretsTableModel::RowIdRole).toString();
         const QString owner = model->index(r, SecretsTableModel::Owner).data().toString();
-        QCOMPARE(model->index(r, SecretsTableModel::Store).data().toString(), QStringLiteral("secrets manager"));
+        QCOMPARE(model->index(r, SecretsTableModel::Store).data().toString(),
+            QStringLiteral("secrets manager"));
         QVERIFY2(owner.startsWith(rowId.section(QLatin1Char('/'), 0, 1)), qPrintable(owner));
         if (f.plaintexts.contains(rowId)) {
             QCOMPARE(model->index(r, SecretsTableModel::Location).data().toString(),
-                     QStringLiteral("secret_encrypted_value.encrypted_data"));
-            QCOMPARE(model->index(r, SecretsTableModel::DataKey).data().toString(), f.valueKeys.value(rowId));
-            QVERIFY2(owner.contains(QStringLiteral("(generated) · keeper system")), qPrintable(owner));
-            QCOMPARE(model->index(r, SecretsTableModel::Status).data().toString(), QStringLiteral("not checked"));
+                QStringLiteral("secret_encrypted_value.encrypted_data"));
+            QCOMPARE(model->index(r, SecretsTableModel::DataKey).data().toString(),
+                f.valueKeys.value(rowId));
+            QVERIFY2(
+                owner.contains(QStringLiteral("(generated) · keeper system")), qPrintable(owner));
+            QCOMPARE(model->index(r, SecretsTableModel::Status).data().toString(),
+                QStringLiteral("not checked"));
         } else {
-            QCOMPARE(model->index(r, SecretsTableModel::Status).data().toString(), QStringLiteral("other keeper"));
-            QCOMPARE(model->index(r, SecretsTableModel::Format).data().toString(), QStringLiteral("—"));
+            QCOMPARE(model->index(r, SecretsTableModel::Status).data().toString(),
+                QStringLiteral("other keeper"));
+            QCOMPARE(
+                model->index(r, SecretsTableModel::Format).data().toString(), QStringLiteral("—"));
             QVERIFY2(!owner.contains(QStringLiteral("keeper system")), qPrintable(owner));
         }
     }
 
     // Verify all: the store's rows get their status; the numbers are verify's.
     model::VerifyResult result;
-    connect(pane, &ui::SecretsPane::verifyFinished, this, [&result](const model::VerifyResult& r) { result = r; });
+    connect(pane, &ui::SecretsPane::verifyFinished, this,
+        [&result](const model::VerifyResult& r) { result = r; });
     QSignalSpy finished(pane, &ui::SecretsPane::verifyFinished);
-    QTest::mouseClick(pane->findChild<QPushButton*>(QStringLiteral("verifyStartButton")), Qt::LeftButton);
+    QTest::mouseClick(
+        pane->findChild<QPushButton*>(QStringLiteral("verifyStartButton")), Qt::LeftButton);
     QVERIFY(finished.wait(kTimeout));
     QCOMPARE(result.checked, verified->checked);
     QCOMPARE(result.failed, verified->failed);
     for (int r = 0; r < model->rowCount(); ++r) {
         const QString rowId = model->index(r, 0).data(SecretsTableModel::RowIdRole).toString();
         QCOMPARE(model->index(r, SecretsTableModel::Status).data().toString(),
-                 f.plaintexts.contains(rowId) ? QStringLiteral("decrypts") : QStringLiteral("other keeper"));
+            f.plaintexts.contains(rowId) ? QStringLiteral("decrypts")
+                                         : QStringLiteral("other keeper"));
     }
     auto* status = pane->findChild<QComboBox*>(QStringLiteral("statusFilterCombo"));
     status->setCurrentIndex(status->findData(QString::fromLatin1(model::kStatusOk)));
@@ -231,8 +242,10 @@ void TestSecretsManagerPanes::panesShowTheStore()
     QSignalSpy shown(pane, &ui::SecretsPane::revealShown);
     pane->revealCurrent();
     QVERIFY(shown.wait(kTimeout));
-    QVERIFY(pane->findChild<QPlainTextEdit*>(QStringLiteral("revealedValueEdit"))->toPlainText().toUtf8()
-            == f.plaintexts.value(QStringLiteral("org-2/sm-token/1")));
+    QVERIFY(pane->findChild<QPlainTextEdit*>(QStringLiteral("revealedValueEdit"))
+                ->toPlainText()
+                .toUtf8()
+        == f.plaintexts.value(QStringLiteral("org-2/sm-token/1")));
     pane->hideRevealed();
 
     // The legacy store alone: exactly the legacy values.
@@ -246,7 +259,8 @@ void TestSecretsManagerPanes::panesShowTheStore()
     QVERIFY(waitComplete(model));
     QVERIFY(columnVisible(pane->view(), SecretsTableModel::Store));
     QVERIFY(columnVisible(pane->view(), SecretsTableModel::Status));
-    QVERIFY2(store->width() >= store->sizeHint().width(), "the Store filter is squeezed: its text is cut");
+    QVERIFY2(store->width() >= store->sizeHint().width(),
+        "the Store filter is squeezed: its text is cut");
     const QString shots = QCoreApplication::applicationDirPath() + QStringLiteral("/screenshots");
     QDir().mkpath(shots);
     QVERIFY(window.grab().save(shots + QStringLiteral("/secrets-gsm-1024x640.png")));
@@ -260,16 +274,26 @@ void TestSecretsManagerPanes::panesShowTheStore()
     for (int r = 0; r < keys->rowCount(); ++r) {
         const QString id = keys->idAt(r);
         if (!f.dataKeyUids.contains(id)) {
-            QCOMPARE(keys->index(r, DataKeysTableModel::Store).data().toString(), QStringLiteral("legacy"));
+            QCOMPARE(keys->index(r, DataKeysTableModel::Store).data().toString(),
+                QStringLiteral("legacy"));
             continue;
         }
         ++gsmKeys;
-        QCOMPARE(keys->index(r, DataKeysTableModel::Store).data().toString(), QStringLiteral("secrets manager"));
-        QVERIFY(keys->index(r, DataKeysTableModel::Label).data().toString().startsWith(QStringLiteral("2026-03-01@secret_key.v")));
-        QVERIFY(keys->index(r, DataKeysTableModel::Provider).data().toString().startsWith(QStringLiteral("secret_key.v")));
-        QVERIFY(QStringList({QStringLiteral("default"), QStringLiteral("org-2"), QStringLiteral("stacks-7")})
+        QCOMPARE(keys->index(r, DataKeysTableModel::Store).data().toString(),
+            QStringLiteral("secrets manager"));
+        QVERIFY(keys->index(r, DataKeysTableModel::Label)
+                    .data()
+                    .toString()
+                    .startsWith(QStringLiteral("2026-03-01@secret_key.v")));
+        QVERIFY(keys->index(r, DataKeysTableModel::Provider)
+                    .data()
+                    .toString()
+                    .startsWith(QStringLiteral("secret_key.v")));
+        QVERIFY(QStringList(
+            {QStringLiteral("default"), QStringLiteral("org-2"), QStringLiteral("stacks-7")})
                     .contains(keys->index(r, DataKeysTableModel::Scope).data().toString()));
-        QCOMPARE(keys->index(r, DataKeysTableModel::Unwrap).data().toString(), QStringLiteral("ok"));
+        QCOMPARE(
+            keys->index(r, DataKeysTableModel::Unwrap).data().toString(), QStringLiteral("ok"));
         if (id == f.unusedDataKeyUid)
             QCOMPARE(keys->kindAt(r), DataKeysTableModel::Kind::Unused);
     }
@@ -288,7 +312,9 @@ void TestSecretsManagerPanes::panesShowTheStore()
         }
     }
     QCOMPARE(visible, f.dataKeyUids.size());
-    QVERIFY(keysPane->findChild<QLabel*>(QStringLiteral("dataKeysSummaryLabel"))->text().contains(QStringLiteral("5 shown")));
+    QVERIFY(keysPane->findChild<QLabel*>(QStringLiteral("dataKeysSummaryLabel"))
+                ->text()
+                .contains(QStringLiteral("5 shown")));
     QVERIFY(columnVisible(keysPane->view(), DataKeysTableModel::Store));
     QVERIFY(columnVisible(keysPane->view(), DataKeysTableModel::Scope));
     QVERIFY(keyStore->width() >= keyStore->sizeHint().width());
@@ -310,7 +336,8 @@ void TestSecretsManagerPanes::wrongProviderKeyAndMissingKey()
     const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithColumn(), dir.path());
     const QString missing = f.dataKeyUids.at(3); // stacks-7: two values
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("gsm-panes"));
+        QSqlDatabase db
+            = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("gsm-panes"));
         db.setDatabaseName(f.databasePath);
         QVERIFY(db.open());
         QSqlQuery q(db);
@@ -321,8 +348,8 @@ void TestSecretsManagerPanes::wrongProviderKeyAndMissingKey()
         db.close();
     }
     QSqlDatabase::removeDatabase(QStringLiteral("gsm-panes"));
-    const model::Target target = test::gsmTargetFor(
-        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v1"), "wrong-kek"),
+    const model::Target target = test::gsmTargetFor(f.databasePath,
+        test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v1"), "wrong-kek"),
         test::kDefaultSecretKey);
     const auto census = model::runCensus(target, nullptr);
     const auto verified = model::runVerify(target, {}, nullptr);
@@ -335,7 +362,8 @@ void TestSecretsManagerPanes::wrongProviderKeyAndMissingKey()
     QCOMPARE(expected.size(), 6); // four values under v1 keys, two under the missing key
 
     ui::FakePrompter prompter;
-    ui::MainWindow window(prompter, model::ActivityLog(dir.filePath(QStringLiteral("activity.jsonl"))));
+    ui::MainWindow window(
+        prompter, model::ActivityLog(dir.filePath(QStringLiteral("activity.jsonl"))));
     window.resize(1024, 640);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -352,13 +380,14 @@ void TestSecretsManagerPanes::wrongProviderKeyAndMissingKey()
     int missingRows = 0;
     for (int r = 0; r < model->rowCount(); ++r)
         missingRows += model->index(r, 0).data(SecretsTableModel::FailureReasonRole).toString()
-                               == QLatin1String("missing-data-key")
-                           ? 1
-                           : 0;
+                == QLatin1String("missing-data-key")
+            ? 1
+            : 0;
     QCOMPARE(missingRows, 2);
 
     qint64 failed = -1;
-    connect(pane, &ui::SecretsPane::verifyFinished, this, [&failed](const model::VerifyResult& r) { failed = r.failed; });
+    connect(pane, &ui::SecretsPane::verifyFinished, this,
+        [&failed](const model::VerifyResult& r) { failed = r.failed; });
     QSignalSpy finished(pane, &ui::SecretsPane::verifyFinished);
     pane->startVerify();
     QVERIFY(finished.wait(kTimeout));
@@ -367,7 +396,7 @@ void TestSecretsManagerPanes::wrongProviderKeyAndMissingKey()
     for (int r = 0; r < model->rowCount(); ++r) {
         if (model->index(r, 0).data(SecretsTableModel::FailedRole).toBool())
             shown.insert(model->index(r, 0).data(SecretsTableModel::RowIdRole).toString(),
-                         model->index(r, SecretsTableModel::Status).data().toString());
+                model->index(r, SecretsTableModel::Status).data().toString());
     }
     QCOMPARE(shown, expected);
     auto* status = pane->findChild<QComboBox*>(QStringLiteral("statusFilterCombo"));
@@ -381,8 +410,10 @@ void TestSecretsManagerPanes::wrongProviderKeyAndMissingKey()
     const int row = keys->rowForId(missing);
     QVERIFY(row >= 0);
     QCOMPARE(keys->kindAt(row), DataKeysTableModel::Kind::Missing);
-    QCOMPARE(keys->index(row, DataKeysTableModel::Store).data().toString(), QStringLiteral("secrets manager"));
-    QCOMPARE(keys->index(row, DataKeysTableModel::Label).data().toString(), QStringLiteral("(missing from secret_data_key)"));
+    QCOMPARE(keys->index(row, DataKeysTableModel::Store).data().toString(),
+        QStringLiteral("secrets manager"));
+    QCOMPARE(keys->index(row, DataKeysTableModel::Label).data().toString(),
+        QStringLiteral("(missing from secret_data_key)"));
     QCOMPARE(keys->index(row, DataKeysTableModel::References).data().toLongLong(), 2);
     int broken = 0;
     for (int r = 0; r < keys->rowCount(); ++r)

@@ -1,5 +1,6 @@
 #include "model/items/DataKeysTableModel.h"
 
+#include "model/items/SecretRow.h"
 #include "model/items/StatusIcons.h"
 
 namespace mk::model {
@@ -14,21 +15,54 @@ void DataKeysTableModel::setDataKeys(const QList<DataKeyInfo>& keys)
     beginResetModel();
     m_keys = keys;
     m_missing.clear();
+    m_missingGsm.clear();
     endResetModel();
 }
 
-void DataKeysTableModel::setMissingKeys(const QList<QPair<QString, qint64>>& missing)
+void DataKeysTableModel::replaceMissing(QList<QPair<QString, qint64>>& list,
+                                        int first,
+                                        const QList<QPair<QString, qint64>>& missing)
 {
-    if (!m_missing.isEmpty()) {
-        beginRemoveRows({}, int(m_keys.size()), int(m_keys.size() + m_missing.size()) - 1);
-        m_missing.clear();
+    if (!list.isEmpty()) {
+        beginRemoveRows({}, first, first + int(list.size()) - 1);
+        list.clear();
         endRemoveRows();
     }
     if (missing.isEmpty())
         return;
-    beginInsertRows({}, int(m_keys.size()), int(m_keys.size() + missing.size()) - 1);
-    m_missing = missing;
+    beginInsertRows({}, first, first + int(missing.size()) - 1);
+    list = missing;
     endInsertRows();
+}
+
+void DataKeysTableModel::setMissingKeys(const QList<QPair<QString, qint64>>& missing)
+{
+    replaceMissing(m_missing, int(m_keys.size()), missing);
+}
+
+void DataKeysTableModel::setSecretsManagerMissingKeys(const QList<QPair<QString, qint64>>& missing)
+{
+    replaceMissing(m_missingGsm, int(m_keys.size() + m_missing.size()), missing);
+}
+
+const QPair<QString, qint64>* DataKeysTableModel::missingAt(int row) const
+{
+    int m = row - int(m_keys.size());
+    if (m < 0)
+        return nullptr;
+    if (m < m_missing.size())
+        return &m_missing.at(m);
+    m -= int(m_missing.size());
+    if (m < m_missingGsm.size())
+        return &m_missingGsm.at(m);
+    return nullptr;
+}
+
+bool DataKeysTableModel::isSecretsManagerRow(int row) const
+{
+    if (row >= 0 && row < m_keys.size())
+        return m_keys.at(row).store == kGsmStoreName;
+    return row >= m_keys.size() + m_missing.size() && row < rowCount();
 }
 
 void DataKeysTableModel::setKeyHealth(const QHash<QString, QString>& health)
@@ -44,6 +78,7 @@ void DataKeysTableModel::clear()
     beginResetModel();
     m_keys.clear();
     m_missing.clear();
+    m_missingGsm.clear();
     m_health.clear();
     endResetModel();
 }
@@ -52,10 +87,8 @@ QString DataKeysTableModel::idAt(int row) const
 {
     if (row >= 0 && row < m_keys.size())
         return m_keys.at(row).id;
-    const int m = row - int(m_keys.size());
-    if (m >= 0 && m < m_missing.size())
-        return m_missing.at(m).first;
-    return {};
+    const QPair<QString, qint64>* missing = missingAt(row);
+    return missing ? missing->first : QString();
 }
 
 int DataKeysTableModel::rowForId(const QString& id) const
@@ -97,7 +130,7 @@ int DataKeysTableModel::suspectCount() const
 
 int DataKeysTableModel::rowCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : int(m_keys.size() + m_missing.size());
+    return parent.isValid() ? 0 : int(m_keys.size() + m_missing.size() + m_missingGsm.size());
 }
 
 int DataKeysTableModel::columnCount(const QModelIndex& parent) const
@@ -115,6 +148,10 @@ QVariant DataKeysTableModel::data(const QModelIndex& index, int role) const
         return int(kind);
     if (role == KeyIdRole)
         return idAt(row);
+    if (role == StoreRole)
+        return storeToken(isSecretsManagerRow(row));
+    if (role == Qt::DisplayRole && index.column() == Store)
+        return storeLabel(isSecretsManagerRow(row));
     if (role == Qt::BackgroundRole) {
         if (kind == Kind::Missing || kind == Kind::Broken || kind == Kind::Suspect)
             return StatusIcons::failedBackground();
@@ -135,19 +172,21 @@ QVariant DataKeysTableModel::data(const QModelIndex& index, int role) const
         }
     }
     if (row >= m_keys.size()) {
-        const QPair<QString, qint64>& missing = m_missing.at(row - m_keys.size());
+        const QPair<QString, qint64>& missing = *missingAt(row);
+        const QString table = isSecretsManagerRow(row) ? QStringLiteral("secret_data_key") : QStringLiteral("data_keys");
         if (role == ReferencesRole)
             return missing.second;
         if (role == Qt::ToolTipRole)
-            return QStringLiteral("Values reference this data key, but data_keys has no such row: "
-                                  "they cannot be decrypted.");
+            return QStringLiteral("Values reference this data key, but %1 has no such row: "
+                                  "they cannot be decrypted.")
+                .arg(table);
         if (role != Qt::DisplayRole)
             return {};
         switch (index.column()) {
         case Id:
             return missing.first;
         case Label:
-            return QStringLiteral("(missing from data_keys)");
+            return QStringLiteral("(missing from %1)").arg(table);
         case References:
             return missing.second;
         case Unwrap:
@@ -181,7 +220,7 @@ QVariant DataKeysTableModel::data(const QModelIndex& index, int role) const
     case Provider:
         return key.provider;
     case Scope:
-        return key.scope;
+        return key.store == kGsmStoreName ? key.nameSpace : key.scope;
     case Active:
         return key.active ? QStringLiteral("yes") : QStringLiteral("no");
     case Created:
@@ -199,11 +238,15 @@ QVariant DataKeysTableModel::data(const QModelIndex& index, int role) const
 
 QVariant DataKeysTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole && section == Scope)
+        return QStringLiteral("Legacy data keys: their scope. Secrets-manager data keys: their namespace.");
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
     case Id:
         return QStringLiteral("Id");
+    case Store:
+        return QStringLiteral("Store");
     case Label:
         return QStringLiteral("Label");
     case Provider:

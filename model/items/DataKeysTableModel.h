@@ -9,9 +9,10 @@
 
 namespace mk::model {
 
-// The data keys of the census, plus one "missing" row per data-key id that values reference but
-// data_keys does not hold (orphaned references). Unused keys and missing ids stand out through
-// BackgroundRole / DecorationRole; KindRole tells them apart.
+// The data keys of the census (both stores: data_keys and the secrets manager's secret_data_key),
+// plus one "missing" row per data-key id that values reference but the store's key table does not
+// hold (orphaned references). Unused keys and missing ids stand out through BackgroundRole /
+// DecorationRole; KindRole tells them apart, StoreRole tells the stores apart.
 class DataKeysTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -20,9 +21,10 @@ public:
     enum Column
     {
         Id,
+        Store, // "legacy" | "secrets manager"
         Label,
         Provider,
-        Scope,
+        Scope, // legacy: the key's scope; secrets manager: its namespace
         Active,
         Created,
         Updated,
@@ -43,12 +45,17 @@ public:
         KindRole = Qt::UserRole + 1, // int(Kind)
         KeyIdRole,
         ReferencesRole, // qint64
+        StoreRole,      // "legacy" | "secrets-manager"
     };
 
     explicit DataKeysTableModel(QObject* parent = nullptr);
 
     void setDataKeys(const QList<DataKeyInfo>& keys);
+    // Ids legacy values name but data_keys lacks (from the secrets index).
     void setMissingKeys(const QList<QPair<QString, qint64>>& missing);
+    // Uids secrets-manager values name but secret_data_key lacks (from the census); after the
+    // legacy missing rows.
+    void setSecretsManagerMissingKeys(const QList<QPair<QString, qint64>>& missing);
     // The operations' preflight judgement per data key id ("ok", "suspect", "unverified", ...);
     // kept across setDataKeys(), dropped by clear().
     void setKeyHealth(const QHash<QString, QString>& health);
@@ -59,7 +66,8 @@ public:
     Kind kindAt(int row) const;
     int unusedCount() const;
     int suspectCount() const;
-    int missingCount() const { return int(m_missing.size()); }
+    int missingCount() const { return int(m_missing.size() + m_missingGsm.size()); }
+    bool isSecretsManagerRow(int row) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -68,7 +76,11 @@ public:
 
 private:
     QList<DataKeyInfo> m_keys;
-    QList<QPair<QString, qint64>> m_missing;
+    const QPair<QString, qint64>* missingAt(int row) const;
+    void replaceMissing(QList<QPair<QString, qint64>>& list, int first, const QList<QPair<QString, qint64>>& missing);
+
+    QList<QPair<QString, qint64>> m_missing;    // legacy
+    QList<QPair<QString, qint64>> m_missingGsm; // secrets manager
     QHash<QString, QString> m_health;
 };
 

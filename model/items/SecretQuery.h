@@ -12,7 +12,8 @@ struct SecretQuery
     QString location;   // "table.column"; empty = any
     QString format;     // formatToken(); empty = any
     QString dataKeyId;  // empty = any
-    QString status;     // "" any, "not-checked", "ok", "failed", or a reasonName()
+    QString status;     // "" any, "not-checked", "ok", "failed", "external", or a reasonName()
+    QString store;      // "" any, "legacy", "secrets-manager"
     int sortColumn = -1; // SecretsTableModel::Column; -1 = catalog order
     bool descending = false;
 
@@ -23,6 +24,9 @@ struct SecretQuery
 inline constexpr auto kStatusNotChecked = "not-checked";
 inline constexpr auto kStatusOk = "ok";
 inline constexpr auto kStatusFailed = "failed";
+inline constexpr auto kStatusExternal = "external"; // secrets manager: held by another keeper
+inline constexpr auto kStoreLegacy = "legacy";
+inline constexpr auto kStoreSecretsManager = "secrets-manager";
 
 } // namespace mk::model
 

@@ -17,6 +17,7 @@ enum class SecretStatus
     NotChecked, // no verify has seen it yet (and no structural problem was found)
     Ok,         // decrypted to a plausible plaintext
     Failed,     // see SecretRow::failure
+    External,   // a secrets-manager secure value of another keeper: no ciphertext in this database
 };
 
 // One encrypted value as shown by the secrets pane. Never holds a payload or a plaintext.
@@ -33,6 +34,10 @@ struct SecretRow
     SecretStatus status = SecretStatus::NotChecked;
     std::optional<FailureReason> failure;
 
+    // "legacy" (data_keys + secret columns) or "secrets-manager" (the secret_* tables).
+    bool isSecretsManager() const { return isGsmLocationIndex(locationIndex); }
+    QString store() const;
+
     // Identity of a value across scans: location, row and field.
     QString key() const { return keyFor(locationIndex, rowId, field); }
     static QString keyFor(int locationIndex, const QString& rowId, const QString& field)
@@ -40,6 +45,9 @@ struct SecretRow
         return QString::number(locationIndex) + QChar(0x1f) + rowId + QChar(0x1f) + field;
     }
 };
+
+QString storeToken(bool secretsManager); // "legacy" | "secrets-manager"
+QString storeLabel(bool secretsManager); // "legacy" | "secrets manager"
 
 } // namespace mk::model
 

@@ -63,8 +63,8 @@ quint64 SecretsIndex::keyHash(int locationIndex, const QString& rowId, const QSt
 int SecretsIndex::append(const ValueRecord& record)
 {
     if (m_locationNames.isEmpty()) {
-        for (const store::SecretLocation& location : store::secretLocations())
-            m_locationNames << location.table + QLatin1Char('.') + location.column;
+        for (int i = 0; i <= gsmExternalLocationIndex(); ++i)
+            m_locationNames << locationNameOf(i); // the catalog, then the secrets-manager store
     }
     Entry entry;
     entry.location = static_cast<qint16>(record.locationIndex);
@@ -74,7 +74,9 @@ int SecretsIndex::append(const ValueRecord& record)
     entry.field = m_fields.intern(record.field);
     entry.dataKey = record.dataKeyId.isEmpty() ? -1 : m_dataKeys.intern(record.dataKeyId);
     entry.format = static_cast<quint8>(record.format);
-    if (record.problem) {
+    if (record.locationIndex == gsmExternalLocationIndex()) {
+        entry.status = static_cast<quint8>(SecretStatus::External);
+    } else if (record.problem) {
         entry.status = static_cast<quint8>(SecretStatus::Failed);
         entry.failure = static_cast<qint8>(*record.problem);
     }
@@ -114,13 +116,19 @@ SecretRow SecretsIndex::row(int index) const
     return row;
 }
 
+bool SecretsIndex::isExternal(int index) const
+{
+    return static_cast<SecretStatus>(m_entries.at(index).status) == SecretStatus::External;
+}
+
 void SecretsIndex::applyOutcome(const ValueOutcome& outcome)
 {
     const quint64 key = keyHash(outcome.locationIndex, outcome.rowId, outcome.field);
     for (auto it = m_byKey.constFind(key); it != m_byKey.cend() && it.key() == key; ++it) {
         Entry& e = m_entries[it.value()];
         if (e.location != outcome.locationIndex || m_rowIds.at(e.rowId) != outcome.rowId
-            || m_fields.at(e.field) != outcome.field)
+            || m_fields.at(e.field) != outcome.field
+            || static_cast<SecretStatus>(e.status) == SecretStatus::External)
             continue;
         e.status = static_cast<quint8>(outcome.failure ? SecretStatus::Failed : SecretStatus::Ok);
         e.failure = outcome.failure ? static_cast<qint8>(*outcome.failure) : qint8(-1);
@@ -131,9 +139,13 @@ void SecretsIndex::applyOutcome(const ValueOutcome& outcome)
 bool SecretsIndex::matches(int index, const SecretQuery& query) const
 {
     const Entry& e = m_entries.at(index);
+    const bool external = static_cast<SecretStatus>(e.status) == SecretStatus::External;
+    if (!query.store.isEmpty() && storeToken(isGsmLocationIndex(e.location)) != query.store)
+        return false;
     if (!query.location.isEmpty() && locationName(e) != query.location)
         return false;
-    if (!query.format.isEmpty() && formatToken(static_cast<ValueFormat>(e.format)) != query.format)
+    // A value of another keeper has no ciphertext here, hence no format.
+    if (!query.format.isEmpty() && (external || formatToken(static_cast<ValueFormat>(e.format)) != query.format))
         return false;
     if (!query.dataKeyId.isEmpty() && (e.dataKey < 0 || m_dataKeys.at(e.dataKey) != query.dataKeyId))
         return false;
@@ -148,6 +160,9 @@ bool SecretsIndex::matches(int index, const SecretQuery& query) const
                 return false;
         } else if (s == QLatin1String(kStatusFailed)) {
             if (status != SecretStatus::Failed)
+                return false;
+        } else if (s == QLatin1String(kStatusExternal)) {
+            if (status != SecretStatus::External)
                 return false;
         } else {
             const auto failure = failureOf(e);
@@ -202,6 +217,9 @@ void SecretsIndex::sort(QList<int>& view, const SecretQuery& query) const
         fill([&r](const Entry& e) { return e.location < 0 ? qint64(-1) : qint64(r.at(e.location)); });
         break;
     }
+    case SecretsTableModel::Store:
+        fill([](const Entry& e) { return qint64(isGsmLocationIndex(e.location) ? 1 : 0); });
+        break;
     case SecretsTableModel::Owner: {
         const QList<qint32> r = ranks(m_owners);
         fill([&r](const Entry& e) { return qint64(r.at(e.owner)); });
@@ -218,7 +236,11 @@ void SecretsIndex::sort(QList<int>& view, const SecretQuery& query) const
             labels << formatLabel(static_cast<ValueFormat>(f));
         QStringList sorted = labels;
         std::sort(sorted.begin(), sorted.end());
-        fill([&](const Entry& e) { return qint64(sorted.indexOf(labels.at(e.format))); });
+        fill([&](const Entry& e) {
+            if (static_cast<SecretStatus>(e.status) == SecretStatus::External)
+                return qint64(-1);
+            return qint64(sorted.indexOf(labels.at(e.format)));
+        });
         break;
     }
     case SecretsTableModel::DataKey: {
@@ -232,11 +254,13 @@ void SecretsIndex::sort(QList<int>& view, const SecretQuery& query) const
         break;
     }
     case SecretsTableModel::Status: {
-        // failed first (grouped by reason), then not checked, then ok
-        fill([this](const Entry& e) {
+        // failed first (grouped by reason), then not checked, then ok, then held elsewhere
+        fill([](const Entry& e) {
             const auto status = static_cast<SecretStatus>(e.status);
             if (status == SecretStatus::Failed)
                 return qint64(e.failure < 0 ? 0 : 1 + e.failure);
+            if (status == SecretStatus::External)
+                return qint64(3000);
             return status == SecretStatus::NotChecked ? qint64(1000) : qint64(2000);
         });
         break;
@@ -268,7 +292,9 @@ QList<QPair<QString, qint64>> SecretsIndex::missingKeyReferences() const
 {
     QHash<qint32, qint64> missing;
     for (const Entry& e : m_entries) {
-        if (e.failure == static_cast<qint8>(FailureReason::MissingDataKey) && e.dataKey >= 0)
+        // the secrets-manager store's missing keys come with the census (DataKeysTableModel)
+        if (e.failure == static_cast<qint8>(FailureReason::MissingDataKey) && e.dataKey >= 0
+            && !isGsmLocationIndex(e.location))
             ++missing[e.dataKey];
     }
     QList<QPair<QString, qint64>> refs;

@@ -30,6 +30,8 @@ public:
     qsizetype size() const { return m_entries.size(); }
 
     SecretRow row(int index) const;
+    // A secrets-manager secure value of another keeper (listed, but no ciphertext here).
+    bool isExternal(int index) const;
     bool matches(int index, const SecretQuery& query) const;
     // Indexes of the values matching the query, in the query's order (catalog order by default).
     QList<int> select(const SecretQuery& query) const;

@@ -4,6 +4,7 @@
 #include "model/items/SecretsTableModel.h"
 #include "model/ops/OpenedDatabase.h"
 #include "model/ops/SecretScanner.h"
+#include "model/ops/SecretsManager.h"
 #include "model/store/SecretLocation.h"
 
 #include <QSet>
@@ -50,6 +51,15 @@ void SecretsIndexWorker::clear()
     m_index.clear();
     m_view.clear();
     m_complete = false;
+    m_externalInView = 0;
+}
+
+int SecretsIndexWorker::externalInView() const
+{
+    int n = 0;
+    for (const int index : m_view)
+        n += m_index.isExternal(index) ? 1 : 0;
+    return n;
 }
 
 void SecretsIndexWorker::load(quint64 token, const Target& target, const SecretQuery& query)
@@ -77,13 +87,15 @@ void SecretsIndexWorker::load(quint64 token, const Target& target, const SecretQ
     const auto handler = [&](const QList<ValueRecord>& batch) {
         for (const ValueRecord& record : batch) {
             const int index = m_index.append(record);
-            if (incremental && m_index.matches(index, m_query))
+            if (incremental && m_index.matches(index, m_query)) {
                 m_view.append(index);
+                m_externalInView += m_index.isExternal(index) ? 1 : 0;
+            }
         }
         scanned += batch.size();
         emit scanProgressed(token, scanned);
         if (incremental) {
-            emit countChanged(token, int(m_view.size()), false);
+            emit countChanged(token, int(m_view.size()), m_externalInView, false);
             if (!firstPageSent && m_view.size() >= kFirstPageSize) {
                 firstPageSent = true;
                 fetchRows(token, 0, kFirstPageSize);
@@ -97,12 +109,24 @@ void SecretsIndexWorker::load(quint64 token, const Target& target, const SecretQ
         emit loadFailed(token, scan.error().message);
         return;
     }
+    // The secrets-manager store (secret_* tables) after the legacy locations, in one batch.
+    auto gsm = gsmPaneRecords(opened->db);
+    if (!gsm) {
+        emit loadFailed(token, gsm.error().message);
+        return;
+    }
+    if (!gsm->isEmpty())
+        handler(*gsm);
+    if (isStale(token) || m_stop.load())
+        return;
     m_complete = true;
-    if (!incremental)
+    if (!incremental) {
         m_view = m_index.select(m_query);
+        m_externalInView = externalInView();
+    }
     const QList<QPair<QString, qint64>> missingRefs = m_index.missingKeyReferences();
 
-    emit countChanged(token, int(m_view.size()), true);
+    emit countChanged(token, int(m_view.size()), m_externalInView, true);
     if (!firstPageSent)
         fetchRows(token, 0, kFirstPageSize);
     emit indexCompleted(token, m_index.size(), missingRefs);
@@ -115,7 +139,8 @@ void SecretsIndexWorker::applyQuery(quint64 token, const SecretQuery& query)
         return;
     m_query = query;
     m_view = m_index.select(m_query);
-    emit countChanged(token, int(m_view.size()), m_complete);
+    m_externalInView = externalInView();
+    emit countChanged(token, int(m_view.size()), m_externalInView, m_complete);
     fetchRows(token, 0, kFirstPageSize);
 }
 

@@ -42,7 +42,8 @@ public:
 
 signals:
     void scanProgressed(quint64 token, qint64 scanned);
-    void countChanged(quint64 token, int count, bool complete);
+    // `count` rows match the query; `external` of them are secure values of other keepers.
+    void countChanged(quint64 token, int count, int external, bool complete);
     void rowsReady(quint64 token, int offset, const QList<mk::model::SecretRow>& rows);
     void loadFailed(quint64 token, const QString& message);
     // Scan complete: total values and the data-key ids that values name but data_keys lacks.
@@ -50,11 +51,13 @@ signals:
 
 private:
     bool isStale(quint64 token) const;
+    int externalInView() const;
 
     SecretsIndex m_index;
     QList<int> m_view; // indexes into m_index, filtered and sorted
     SecretQuery m_query;
     bool m_complete = false;
+    int m_externalInView = 0;
     std::atomic<quint64> m_latestToken{0};
     std::atomic<bool> m_stop{false};
 };

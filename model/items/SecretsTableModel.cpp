@@ -49,6 +49,7 @@ void SecretsTableModel::resetRows()
     m_rows.clear();
     m_rowByKey.clear();
     m_count = 0;
+    m_external = 0;
     m_complete = false;
     m_fetchInFlight = false;
     m_fetchOffset = -1;
@@ -181,6 +182,8 @@ QString SecretsTableModel::statusText(const SecretRow& row)
         return QStringLiteral("decrypts");
     case SecretStatus::Failed:
         return row.failure ? reasonName(*row.failure) : QStringLiteral("failed");
+    case SecretStatus::External:
+        return QStringLiteral("other keeper");
     }
     return {};
 }
@@ -196,14 +199,20 @@ QVariant SecretsTableModel::data(const QModelIndex& index, int role) const
         switch (index.column()) {
         case Location:
             return row.location;
+        case Store:
+            return storeLabel(row.isSecretsManager());
         case Owner:
             return row.owner;
         case Field:
             return row.field;
         case Format:
+            if (row.status == SecretStatus::External)
+                return QStringLiteral("—");
             return row.format == ValueFormat::Malformed ? QStringLiteral("malformed")
                                                         : formatLabel(row.format);
         case DataKey:
+            if (row.isSecretsManager())
+                return row.dataKeyId.isEmpty() ? QStringLiteral("—") : row.dataKeyId;
             return row.dataKeyId.isEmpty() ? QStringLiteral("— (secret key)") : row.dataKeyId;
         case Status:
             return statusText(row);
@@ -215,8 +224,19 @@ QVariant SecretsTableModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == Status && failed && row.failure)
             return reasonDescription(*row.failure);
+        if (index.column() == Status && row.status == SecretStatus::External)
+            return QStringLiteral("This secure value is held by another keeper (see Owner): the database "
+                                  "only has a reference to it, no ciphertext.");
         if (index.column() == Location)
             return QStringLiteral("%1, row %2").arg(row.location, row.rowId);
+        if (index.column() == Store)
+            return row.isSecretsManager()
+                       ? QStringLiteral("Grafana's secrets manager (secret_* tables, [secrets_manager] keys)")
+                       : QStringLiteral("The legacy store (data_keys, [security] secret_key)");
+        if (index.column() == Owner)
+            return row.owner;
+        if (index.column() == DataKey && !row.dataKeyId.isEmpty())
+            return row.dataKeyId;
         return {};
     case Qt::DecorationRole:
         if (index.column() == Status)
@@ -240,6 +260,8 @@ QVariant SecretsTableModel::data(const QModelIndex& index, int role) const
         return row.field;
     case ValueKeyRole:
         return row.key();
+    case StoreRole:
+        return row.store();
     default:
         return {};
     }
@@ -252,6 +274,8 @@ QVariant SecretsTableModel::headerData(int section, Qt::Orientation orientation,
     switch (section) {
     case Location:
         return QStringLiteral("Location");
+    case Store:
+        return QStringLiteral("Store");
     case Owner:
         return QStringLiteral("Owner");
     case Field:
@@ -292,11 +316,12 @@ void SecretsTableModel::requestPage(int offset)
         Qt::QueuedConnection);
 }
 
-void SecretsTableModel::onCountChanged(quint64 token, int count, bool complete)
+void SecretsTableModel::onCountChanged(quint64 token, int count, int external, bool complete)
 {
     if (token != m_token)
         return;
     m_count = count;
+    m_external = external;
     m_complete = complete;
     if (complete)
         m_loading = false;

@@ -29,6 +29,7 @@ public:
     enum Column
     {
         Location,
+        Store, // "legacy" or "secrets manager"
         Owner,
         Field,
         Format,
@@ -46,6 +47,7 @@ public:
         RowIdRole,
         FieldRole,
         ValueKeyRole, // SecretRow::key()
+        StoreRole,    // "legacy" | "secrets-manager"
     };
     static constexpr int kPageSize = 200;
 
@@ -62,6 +64,9 @@ public:
     void applyOutcomes(const QList<ValueOutcome>& outcomes);
 
     int totalCount() const { return m_count; } // rows matching the query (so far)
+    // Of those: secrets-manager secure values of other keepers, listed without a ciphertext (not
+    // counted as values by status and verify).
+    int externalCount() const { return m_external; }
     bool isComplete() const { return m_complete; }
     bool isLoading() const { return m_loading; }
     qint64 scannedCount() const { return m_scanned; }
@@ -86,7 +91,7 @@ signals:
     void pageLoaded(); // rows were appended
 
 private:
-    void onCountChanged(quint64 token, int count, bool complete);
+    void onCountChanged(quint64 token, int count, int external, bool complete);
     void onRowsReady(quint64 token, int offset, const QList<SecretRow>& rows);
     void onLoadFailed(quint64 token, const QString& message);
     void onIndexCompleted(quint64 token, qint64 total, const QList<QPair<QString, qint64>>& missing);
@@ -106,6 +111,7 @@ private:
     QHash<QString, int> m_rowByKey;
     QHash<QString, QPair<SecretStatus, std::optional<FailureReason>>> m_statusOverrides;
     int m_count = 0;
+    int m_external = 0;
     bool m_complete = false;
     bool m_loading = false;
     bool m_fetchInFlight = false;

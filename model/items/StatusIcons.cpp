@@ -90,6 +90,7 @@ QIcon StatusIcons::icon(SecretStatus status)
     case SecretStatus::Failed:
         return icon(Kind::Failed);
     case SecretStatus::NotChecked:
+    case SecretStatus::External:
         break;
     }
     return icon(Kind::NotChecked);

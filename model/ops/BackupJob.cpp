@@ -4,6 +4,7 @@
 #include "model/ops/KeyRing.h"
 #include "model/ops/OpenedDatabase.h"
 #include "model/ops/SecretScanner.h"
+#include "model/ops/SecretsManagerBackup.h"
 #include "model/ops/ValueDecrypter.h"
 #include "model/store/CellExpansion.h"
 #include "model/store/Cell.h"
@@ -41,6 +42,7 @@ struct BackupContents
 {
     QList<store::DataKeyRow> dataKeys;
     QList<BackupCell> cells;
+    GsmBackupContents secretsManager; // secret_data_key and secret_encrypted_value
 };
 
 // Every non-empty cell of every present location.
@@ -149,6 +151,10 @@ Result<BackupContents> readJsonBackup(const QString& path, const QByteArray& byt
         cell.raw = *decoded;
         contents.cells << cell;
     }
+    auto gsm = gsmBackupFromJson(root.value(QStringLiteral("secretsManager")), path);
+    if (!gsm)
+        return std::unexpected(gsm.error());
+    contents.secretsManager = std::move(*gsm);
     return contents;
 }
 
@@ -176,6 +182,10 @@ Result<BackupContents> readSqliteBackup(const QString& path, JobContext* context
         return std::unexpected(cells.error());
     for (BackupCell& c : *cells)
         contents.cells << std::move(c);
+    auto gsm = readGsmBackupContents(*db, path);
+    if (!gsm)
+        return std::unexpected(gsm.error());
+    contents.secretsManager = std::move(*gsm);
     return contents;
 }
 
@@ -291,6 +301,9 @@ Result<OperationResult> runBackup(const Target& target, const BackupOptions& opt
         auto cells = readAllCells(opened->db, where, context);
         if (!cells)
             return std::unexpected(cells.error());
+        auto gsm = readGsmBackupContents(opened->db, where);
+        if (!gsm)
+            return std::unexpected(gsm.error());
         QJsonArray keys;
         for (const store::DataKeyRow& row : std::as_const(opened->dataKeys))
             keys.append(keyToJson(row));
@@ -314,11 +327,12 @@ Result<OperationResult> runBackup(const Target& target, const BackupOptions& opt
                          {QStringLiteral("schema"), opened->schema.schemaEra}}},
             {QStringLiteral("dataKeys"), keys},
             {QStringLiteral("cells"), cellArray},
+            {QStringLiteral("secretsManager"), gsmBackupToJson(*gsm)},
         };
         if (auto written = writeNewPrivateFile(options.outPath, QJsonDocument(root).toJson(QJsonDocument::Compact));
             !written)
             return std::unexpected(written.error());
-        result.processed = cells->size();
+        result.processed = cells->size() + gsm->values.size();
     }
     result.notes << QStringLiteral("Backup written to %1 (%2, readable by the owner only). It holds "
                                    "the encrypted secrets and data keys: keep it as safe as the "
@@ -497,6 +511,12 @@ Result<OperationResult> runRestore(const Target& target, const RestoreOptions& o
                         .arg(ownersCompared)
                         .arg(options.fromPath, example));
 
+    // 4. The secrets-manager store: the same three checks on its own keys and values.
+    auto gsmPlan = planGsmRestore(target, opened->db, contents->secretsManager, options.fromPath,
+                                  options.replaceDataKeys, options.force);
+    if (!gsmPlan)
+        return std::unexpected(gsmPlan.error());
+
     if (context)
         context->setProgressRange(contents->cells.size());
 
@@ -600,6 +620,8 @@ Result<OperationResult> runRestore(const Target& target, const RestoreOptions& o
         if (context && ++done % 500 == 0)
             context->setProgress(result.processed, QStringLiteral("%1 cells restored").arg(result.changed));
     }
+    if (auto gsm = applyGsmRestore(opened->db, *gsmPlan, options.dryRun, result); !gsm)
+        return abort(gsm.error());
     if (!options.dryRun) {
         if (auto committed = opened->db.commit(); !committed)
             return abort(fromStoreError(committed.error(), where));

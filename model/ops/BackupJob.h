@@ -13,8 +13,10 @@
 //
 // * SQLite (default): an online copy of the whole database (VACUUM INTO), mode 0600.
 // * PostgreSQL / MySQL (or format "json"): a JSON export (0600) of every data_keys row (wrapped
-//   bytes in base64) and every non-empty secret cell of every location (raw bytes in base64), so
-//   restore can put back exactly those bytes.
+//   bytes in base64) and every non-empty secret cell of every location (raw bytes in base64), plus
+//   the secrets-manager store (every secret_data_key row and every secret_encrypted_value row with
+//   its secret_secure_value owner, SecretsManagerBackup.h), so restore can put back exactly those
+//   bytes. An SQLite copy holds the secret_* tables as they are.
 //
 // restore first proves that the backup belongs to this database, and refuses (nothing written, dry
 // runs alike) when a sample of its values does not decrypt with this installation's key, when a data
@@ -24,7 +26,9 @@
 // ones get the backup's wrapped bytes, provider and label back (re-wrapped copies of the same key are
 // left alone), the `active` flags are set as in the backup (keys made since are kept, inactive);
 // every secret cell whose bytes differ is rewritten (rows that no longer exist, or now belong to
-// another owner, are reported and skipped; nothing is deleted).
+// another owner, are reported and skipped; nothing is deleted). The secrets-manager store gets the
+// same checks (its values decrypt here, no other key material under a uid, the same secure-value
+// guids) and the same writes, in the same transaction.
 namespace mk::model {
 
 struct BackupOptions

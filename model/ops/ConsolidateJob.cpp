@@ -11,8 +11,10 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QMap>
+#include <QRegularExpression>
 #include <QSet>
 #include <QThreadPool>
+#include <QTimeZone>
 #include <QUuid>
 #include <QtConcurrent/QtConcurrentMap>
 
@@ -166,7 +168,7 @@ Result<OperationResult> consolidate(const Target& target, const OperationOptions
                              : (unwrapped.error().code == crypto::ErrorCode::ProviderUnavailable
                                     ? QStringLiteral("provider-unavailable")
                                     : QStringLiteral("failed"));
-        k.action = QStringLiteral("deactivate, delete when unreferenced");
+        k.action = QStringLiteral("deactivate; delete once unreferenced and past data_keys_cache_ttl");
         pre.dataKeys << k;
     }
     if (plan.willFail > 0) {
@@ -342,13 +344,30 @@ Result<OperationResult> consolidate(const Target& target, const OperationOptions
             else
                 referenced.insert(parts.dataKeyId);
         }
+        // Another instance may have cached a key before it was deactivated and keep writing new
+        // values under it until data_keys_cache_ttl has passed: such keys stay (a later consolidate
+        // deletes them).
+        const QDateTime checkedAt = QDateTime::currentDateTimeUtc();
+        const qint64 ttl = result.dataKeysCacheTtlSeconds;
         QStringList unused;
+        QStringList recent;
+        QDateTime deletableAfter;
         for (const store::GsmDataKeyRow& k : std::as_const(*freshKeys)) {
-            if (!k.active && !referenced.contains(k.uid))
+            if (k.active || referenced.contains(k.uid))
+                continue;
+            if (gsmDataKeyOutlivedCache(k.updated, checkedAt, ttl)) {
                 unused << k.uid;
+                continue;
+            }
+            recent << k.uid;
+            const QDateTime expiry = gsmDataKeyCacheExpiry(k.updated, ttl);
+            if (!expiry.isValid() || !deletableAfter.isValid() || expiry > deletableAfter)
+                deletableAfter = expiry.isValid() ? expiry : checkedAt.addSecs(12 * 3600 + ttl);
         }
-        if (unreadable)
+        if (unreadable) {
             unused.clear();
+            recent.clear();
+        }
         auto deleted = store::deleteGsmDataKeys(db, unused);
         if (!deleted) {
             (void)db.rollback();
@@ -360,6 +379,19 @@ Result<OperationResult> consolidate(const Target& target, const OperationOptions
         }
         result.dataKeysDeleted = *deleted;
         result.dataKeysDeletedIds = unused;
+        result.dataKeysKeptForCacheIds = recent;
+        if (!recent.isEmpty()) {
+            result.dataKeysDeletableAfter = deletableAfter.toString(Qt::ISODate);
+            result.notes << QStringLiteral("%1 old data key(s) that no value references were kept: they were "
+                                           "deactivated less than data_keys_cache_ttl (%2 s) ago, and another "
+                                           "Grafana instance may still encrypt new values with a cached copy "
+                                           "(secret_data_key.updated has no time zone, so the console allows for "
+                                           "any). A consolidate after %3 deletes them if nothing references them "
+                                           "then.")
+                                .arg(recent.size())
+                                .arg(ttl)
+                                .arg(result.dataKeysDeletableAfter);
+        }
     }
     result.notes << QStringLiteral("Restart the Grafana instances (or wait data_keys_cache_ttl, %1 s) so that "
                                    "none keeps encrypting with a cached old data key.")
@@ -369,6 +401,43 @@ Result<OperationResult> consolidate(const Target& target, const OperationOptions
 }
 
 } // namespace
+
+QDateTime gsmDataKeyCacheExpiry(const QString& updated, qint64 ttlSeconds)
+{
+    const QString text = updated.trimmed();
+    QString stamp = text.left(19);
+    stamp.replace(QLatin1Char('T'), QLatin1Char(' '));
+    QDateTime wall = QDateTime::fromString(stamp, QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    if (!wall.isValid())
+        return {};
+    // An explicit offset after the seconds (and fraction): "+02:00", "-0500", "Z".
+    static const QRegularExpression offset(QStringLiteral("(Z|[+-]\\d\\d:?\\d\\d)$"));
+    const QRegularExpressionMatch match = offset.match(text.mid(19));
+    const qint64 ttl = qMax<qint64>(0, ttlSeconds);
+    if (match.hasMatch()) {
+        const QString o = match.captured(1);
+        int seconds = 0;
+        if (o != QLatin1String("Z")) {
+            const QString digits = QString(o).remove(QLatin1Char(':'));
+            seconds = (digits.mid(1, 2).toInt() * 3600 + digits.mid(3, 2).toInt() * 60) * (o.startsWith(u'-') ? -1 : 1);
+        }
+        wall.setTimeZone(QTimeZone(seconds));
+        return wall.toUTC().addSecs(ttl);
+    }
+    // No zone: the writer's clock may run in any zone from UTC-12 to UTC+14, so the deactivation
+    // happened at the latest at this wall time read as UTC-12.
+    wall.setTimeZone(QTimeZone::utc());
+    return wall.addSecs(12 * 3600 + ttl);
+}
+
+bool gsmDataKeyOutlivedCache(const QString& updated, const QDateTime& now, qint64 ttlSeconds)
+{
+    if (ttlSeconds <= 0)
+        return true; // no cache: nothing can still hold the key
+    const QDateTime expiry = gsmDataKeyCacheExpiry(updated, ttlSeconds);
+    // The stored time is truncated to the second, so the expiry must be passed, not just reached.
+    return expiry.isValid() && now.toUTC() > expiry;
+}
 
 QString gsmDataKeyLabel(const QString& providerId)
 {

@@ -261,6 +261,8 @@ QJsonObject operationToJson(const OperationResult& result)
         {QStringLiteral("dataKeysDeactivatedIds"), stringsToJson(result.dataKeysDeactivatedIds)},
         {QStringLiteral("dataKeyFailures"), dataKeyPlansToJson(result.dataKeyFailures)},
         {QStringLiteral("dataKeysKept"), kept},
+        {QStringLiteral("dataKeysKeptForCache"), qint64(result.dataKeysKeptForCacheIds.size())},
+        {QStringLiteral("dataKeysKeptForCacheIds"), stringsToJson(result.dataKeysKeptForCacheIds)},
         {QStringLiteral("valuesLost"), failuresToJson(result.valuesLost)},
         {QStringLiteral("refused"), result.refused},
         {QStringLiteral("canceled"), result.canceled},
@@ -270,6 +272,8 @@ QJsonObject operationToJson(const OperationResult& result)
     };
     if (result.refused)
         object.insert(QStringLiteral("refusal"), result.refusal);
+    if (!result.dataKeysDeletableAfter.isEmpty())
+        object.insert(QStringLiteral("dataKeysDeletableAfter"), result.dataKeysDeletableAfter);
     if (!result.unfinished.isEmpty())
         object.insert(QStringLiteral("unfinished"), result.unfinished);
     if (!result.configChange.isEmpty())

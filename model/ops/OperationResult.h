@@ -146,6 +146,11 @@ struct OperationResult
     QStringList dataKeysDeactivatedIds;
     QList<DataKeyPlan> dataKeyFailures; // keys an operation could not (or refused to) handle
     QList<DataKeyLoss> dataKeysKept;    // rollback: not deleted because still referenced
+    // consolidate: unreferenced old secrets-manager keys kept because they were deactivated less
+    // than data_keys_cache_ttl ago (another instance may still encrypt with a cached copy), and
+    // from when a later run may delete them.
+    QStringList dataKeysKeptForCacheIds;
+    QString dataKeysDeletableAfter;
     QList<ValueFailure> valuesLost;     // rollback --accept-loss: now undecryptable
     bool refused = false;  // a safety rule stopped the work before anything was written (exit code 3)
     QString refusal;

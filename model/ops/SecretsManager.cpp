@@ -5,6 +5,7 @@
 #include "model/ops/ValueDecrypter.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QMutexLocker>
 #include <QSet>
 
@@ -217,6 +218,71 @@ Result<GsmCensus> gsmCensus(store::Database& db, const Target& target)
     census.external = *external;
     census.externalValues = external->size();
     return census;
+}
+
+QString gsmOwnerText(const QString& nameSpace, const QString& name, const QString& description,
+                     const QString& keeper, bool hasOwner)
+{
+    QString text = nameSpace + QLatin1Char('/') + name;
+    if (!hasOwner)
+        return text + QStringLiteral(" (no secure value)");
+    if (!description.isEmpty())
+        text += QStringLiteral(": ") + description;
+    text += QStringLiteral(" · keeper ") + (keeper.isEmpty() ? QStringLiteral("system") : keeper);
+    return text;
+}
+
+Result<QList<ValueRecord>> gsmPaneRecords(store::Database& db)
+{
+    const QString where = db.spec().displayName();
+    QList<ValueRecord> records;
+    auto layout = store::detectGsmLayout(db);
+    if (!layout)
+        return std::unexpected(fromStoreError(layout.error(), where));
+    if (!layout->present)
+        return records;
+    auto keys = store::loadGsmDataKeys(db);
+    if (!keys)
+        return std::unexpected(fromStoreError(keys.error(), where));
+    QSet<QString> known;
+    for (const store::GsmDataKeyRow& k : std::as_const(*keys))
+        known.insert(k.uid);
+    auto values = store::loadGsmValues(db);
+    if (!values)
+        return std::unexpected(fromStoreError(values.error(), where));
+    records.reserve(values->size());
+    for (const store::GsmValueRow& v : std::as_const(*values)) {
+        ValueRecord record;
+        record.locationIndex = gsmValuesLocationIndex();
+        record.rowId = v.rowId();
+        record.owner = gsmOwnerText(v.nameSpace, v.name, v.description, v.keeper, v.hasOwner);
+        record.updated = v.updated > 0
+                             ? QDateTime::fromSecsSinceEpoch(v.updated, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+                             : QString();
+        const GsmValueParts parts = splitGsmValue(v);
+        record.dataKeyId = parts.dataKeyId;
+        if (parts.problem) {
+            record.format = ValueFormat::Malformed;
+            record.problem = parts.problem;
+        } else {
+            record.format = ValueFormat::EnvelopeGcm;
+            if (!known.contains(parts.dataKeyId))
+                record.problem = FailureReason::MissingDataKey;
+        }
+        records << record;
+    }
+    auto external = store::loadGsmExternalValues(db);
+    if (!external)
+        return std::unexpected(fromStoreError(external.error(), where));
+    for (const store::GsmExternalValue& e : std::as_const(*external)) {
+        ValueRecord record;
+        record.locationIndex = gsmExternalLocationIndex();
+        record.rowId = e.nameSpace + QLatin1Char('/') + e.name + QLatin1Char('/') + QString::number(e.version);
+        record.owner = gsmOwnerText(e.nameSpace, e.name, QString(), e.keeper, true);
+        record.format = ValueFormat::Malformed; // no ciphertext here: the index marks it as external
+        records << record;
+    }
+    return records;
 }
 
 Result<GsmVerify> gsmVerify(store::Database& db, const Target& target, JobContext* context)

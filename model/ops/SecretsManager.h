@@ -6,6 +6,7 @@
 #include "model/Target.h"
 #include "model/ops/FailureReason.h"
 #include "model/ops/JobContext.h"
+#include "model/ops/ValueRecord.h"
 #include "model/store/SecretsManagerStore.h"
 
 #include <QHash>
@@ -149,6 +150,16 @@ struct GsmVerify
     qint64 failed = 0;
     QList<GsmVerifyOutcome> outcomes;
 };
+
+// The secrets pane's records of the store (no payload kept): one per secret_encrypted_value row
+// (location gsmValuesLocationIndex(), row id namespace/name/version, owner from its
+// secret_secure_value, format envelope-gcm or malformed, problems found without decrypting) and one
+// per secure value of another keeper (location gsmExternalLocationIndex(): no ciphertext here).
+// Empty when the tables do not exist.
+[[nodiscard]] Result<QList<ValueRecord>> gsmPaneRecords(store::Database& db);
+// "namespace/name: description · keeper k" for the Owner column.
+QString gsmOwnerText(const QString& nameSpace, const QString& name, const QString& description,
+                     const QString& keeper, bool hasOwner);
 
 [[nodiscard]] Result<GsmVerify> gsmVerify(store::Database& db, const Target& target, JobContext* context);
 

@@ -1,6 +1,35 @@
 #include "model/ops/ValueRecord.h"
 
+#include "model/store/SecretLocation.h"
+
 namespace mk::model {
+
+int gsmValuesLocationIndex()
+{
+    return static_cast<int>(store::secretLocations().size());
+}
+
+int gsmExternalLocationIndex()
+{
+    return gsmValuesLocationIndex() + 1;
+}
+
+bool isGsmLocationIndex(int locationIndex)
+{
+    return locationIndex == gsmValuesLocationIndex() || locationIndex == gsmExternalLocationIndex();
+}
+
+QString locationNameOf(int locationIndex)
+{
+    const QList<store::SecretLocation>& catalog = store::secretLocations();
+    if (locationIndex >= 0 && locationIndex < catalog.size())
+        return catalog.at(locationIndex).table + QLatin1Char('.') + catalog.at(locationIndex).column;
+    if (locationIndex == gsmValuesLocationIndex())
+        return QStringLiteral("secret_encrypted_value.encrypted_data");
+    if (locationIndex == gsmExternalLocationIndex())
+        return QStringLiteral("secret_secure_value.external_id");
+    return {};
+}
 
 bool isEnvelope(ValueFormat format)
 {

@@ -29,6 +29,16 @@ QString formatLabel(ValueFormat format);
 // Short stable token for filters and JSON: "legacy-cfb", "legacy-cfb-prefixed", "envelope-gcm", ...
 QString formatToken(ValueFormat format);
 
+// Pseudo locations after the catalog of store::secretLocations(), for the secrets pane and the
+// verify observer: the secrets-manager store's values (secret_encrypted_value.encrypted_data) and
+// the secure values of non-SQL keepers, which have no ciphertext in this database
+// (secret_secure_value.external_id).
+int gsmValuesLocationIndex();
+int gsmExternalLocationIndex();
+bool isGsmLocationIndex(int locationIndex);
+// "table.column" of any location index, pseudo ones included; empty when out of range.
+QString locationNameOf(int locationIndex);
+
 // One encrypted value found in the database: a column, or one field of a JSON container.
 struct ValueRecord
 {

@@ -144,11 +144,19 @@ Result<VerifyResult> runVerify(const Target& target, const VerifyOptions& option
         if (gsm->present) {
             LocationVerify location{kGsmValuesTable, QStringLiteral("encrypted_data"), gsm->checked, gsm->ok,
                                     gsm->failed};
+            QList<ValueOutcome> outcomes;
             for (const GsmVerifyOutcome& outcome : gsm->outcomes) {
                 if (outcome.failure)
                     result.failures << ValueFailure{location.table, location.column, outcome.rowId, QString(),
                                                     outcome.failure->reason, outcome.failure->detail};
+                ValueOutcome o{gsmValuesLocationIndex(), outcome.rowId, QString(), {}, outcome.plaintextSha256};
+                if (outcome.failure)
+                    o.failure = outcome.failure->reason;
+                outcomes << o;
             }
+            // The secrets pane's Status column (its rows of this store use the same address).
+            if (options.observer && !outcomes.isEmpty())
+                options.observer(outcomes);
             result.checked += gsm->checked;
             result.ok += gsm->ok;
             result.failed += gsm->failed;

@@ -276,4 +276,30 @@ Result<qint64> deleteGsmDataKeys(Database& db, const QStringList& uids)
     return total;
 }
 
+Result<void> restoreGsmDataKey(Database& db, const GsmDataKeyRow& row)
+{
+    auto n = write(db,
+                   QStringLiteral("UPDATE secret_data_key SET label = ?, provider = ?, encrypted_data = ?, updated = ? "
+                                  "WHERE uid = ?"),
+                   {row.label, row.provider, QVariant(row.encryptedData), row.updated, row.uid},
+                   QStringLiteral("restore secrets-manager data key"));
+    if (!n)
+        return std::unexpected(n.error());
+    if (*n != 1)
+        return fail(ErrorCode::Conflict, QStringLiteral("secrets-manager data key vanished"));
+    return {};
+}
+
+Result<void> setGsmDataKeyActive(Database& db, const QString& uid, bool active, const QString& updated)
+{
+    auto n = write(db, QStringLiteral("UPDATE secret_data_key SET active = ?, updated = ? WHERE uid = ?"),
+                   {SqlSupport::boolValue(db.driver(), active), updated, uid},
+                   QStringLiteral("set active flag of a secrets-manager data key"));
+    if (!n)
+        return std::unexpected(n.error());
+    if (*n != 1)
+        return fail(ErrorCode::Conflict, QStringLiteral("secrets-manager data key vanished"));
+    return {};
+}
+
 } // namespace mk::store

@@ -84,5 +84,9 @@ struct GsmExternalValue
                                            const QByteArray& encryptedData, const QString& dataKeyId,
                                            qint64 updated);
 [[nodiscard]] Result<qint64> deleteGsmDataKeys(Database& db, const QStringList& uids);
+// Restore: the row's label, provider, encrypted_data and updated. No such row: Conflict.
+[[nodiscard]] Result<void> restoreGsmDataKey(Database& db, const GsmDataKeyRow& row);
+// Sets `active` (and updated) of one key. No such row: Conflict.
+[[nodiscard]] Result<void> setGsmDataKeyActive(Database& db, const QString& uid, bool active, const QString& updated);
 
 } // namespace mk::store

@@ -111,7 +111,16 @@ private slots:
         QCOMPARE(wizard->lastResult()->dataKeysCreated.size(), 3);
         QVERIFY(wizard->grab().save(shots + QStringLiteral("/consolidate-result.png")));
 
-        // The engine's view: everything readable with secret_key.v2 alone, keys all v2.
+        // The old keys this run deactivated stay for data_keys_cache_ttl (other instances may hold
+        // them); the two deactivated long ago are gone.
+        QCOMPARE(wizard->lastResult()->dataKeysDeleted, 2);
+        QCOMPARE(wizard->lastResult()->dataKeysKeptForCacheIds.size(), 3);
+        QVERIFY2(wizard->findChild<QLabel*>(QStringLiteral("resultCountsLabel"))
+                     ->text()
+                     .contains(QStringLiteral("3 old data keys kept")),
+                 qPrintable(wizard->findChild<QLabel*>(QStringLiteral("resultCountsLabel"))->text()));
+
+        // The engine's view: everything readable with secret_key.v2 alone; the active keys are v2.
         const model::Target onlyV2 = test::gsmTargetFor(
             f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"), "v1-forgotten"),
             test::kDefaultSecretKey);
@@ -120,9 +129,17 @@ private slots:
         QVERIFY(db);
         const auto keys = store::loadGsmDataKeys(*db);
         QVERIFY(keys);
-        QCOMPARE(keys->size(), 3);
-        for (const store::GsmDataKeyRow& k : *keys)
+        QCOMPARE(keys->size(), 6);
+        int active = 0;
+        for (const store::GsmDataKeyRow& k : *keys) {
+            if (!k.active) {
+                QVERIFY2(wizard->lastResult()->dataKeysKeptForCacheIds.contains(k.uid), qPrintable(k.uid));
+                continue;
+            }
+            ++active;
             QCOMPARE(k.provider, QStringLiteral("secret_key.v2"));
+        }
+        QCOMPARE(active, 3);
         wizard->close();
     }
 };

@@ -31,6 +31,7 @@
 #include "tests/gui/WizardTestSupport.h"
 #include "tests/support/TestData.h"
 #include "tests/support/hygiene/SecretNeedles.h"
+#include "tests/unit/ops/GsmFixture.h"
 #include "tests/unit/ops/OpsTestSupport.h"
 #include "ui/common/FakePrompter.h"
 #include "ui/main/ConnectionDialog.h"
@@ -145,6 +146,7 @@ private slots:
     void rewrapDataKeysWizard();
     void backupAndRestoreFromTheFileMenu();
     void fixtureWithATypedKey();
+    void secretsManagerStore();
     void nothingLeaks();
 
 private:
@@ -168,6 +170,8 @@ private:
 
     test::NeedleSet m_needles;
     QList<QByteArray> m_secretKeys;
+    QList<QByteArray> m_keks;    // [secrets_manager.encryption.<id>] secret_keys
+    QString m_gsmConfig;         // holds the KEKs the test hands over: not searched
     QString m_demo;
     QString m_fixture;
     QString m_savedKeyFile;
@@ -200,7 +204,10 @@ void TestGuiHygiene::refreshDataKeys()
     secrets << QByteArray(test::kDefaultSecretKey);
     QDirIterator it(g_root, {QStringLiteral("*.db")}, QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext()) {
-        for (const QByteArray& dek : test::dataKeysOf(it.next(), secrets))
+        const QString file = it.next();
+        for (const QByteArray& dek : test::dataKeysOf(file, secrets))
+            m_needles.addDataKey(dek);
+        for (const QByteArray& dek : test::gsmDataKeysOf(file, m_keks))
             m_needles.addDataKey(dek);
     }
 }
@@ -808,6 +815,71 @@ void TestGuiHygiene::fixtureWithATypedKey()
     verifyNoLeakOnScreen(QStringLiteral("fixture re-encrypt wizard"));
 }
 
+// A secrets-manager fixture opened with its [secrets_manager] configuration: the store's rows in
+// the Secrets pane (Store filter), verified, one revealed and hidden; its data keys in the Data keys
+// pane; the Consolidate wizard with a backup. Its plaintexts, KEKs and data keys join the needles.
+void TestGuiHygiene::secretsManagerStore()
+{
+    const QString dir = path(QStringLiteral("db/gsm"));
+    QVERIFY(QDir().mkpath(dir));
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithColumn(), dir);
+    m_gsmConfig = test::writeGsmConfig(path(QStringLiteral("keys")), QStringLiteral("secret_key.v2"));
+    for (const QByteArray& p : f.plaintexts) {
+        if (p.size() >= 8)
+            m_needles.addPlaintext(p);
+    }
+    m_keks = {QByteArray(test::kGsmKekV1), QByteArray(test::kGsmKekV2)};
+    for (const QByteArray& kek : std::as_const(m_keks))
+        m_needles.addSecretKey(kek);
+    refreshDataKeys();
+
+    QSignalSpy census(m_window.get(), &ui::MainWindow::censusFinished);
+    m_window->openTarget(test::gsmTargetFor(f.databasePath, m_gsmConfig, test::kDefaultSecretKey));
+    QVERIFY(census.wait(60'000));
+    QVERIFY(census.last().at(0).toBool());
+    QVERIFY(waitSecretsComplete());
+    m_window->showPane(ui::MainWindow::SecretsTab);
+    ui::SecretsPane* pane = m_window->secretsPane();
+    auto* store = pane->findChild<QComboBox*>(QStringLiteral("storeFilterCombo"));
+    QVERIFY(store);
+    store->setCurrentIndex(store->findData(QString::fromLatin1(model::kStoreSecretsManager)));
+    QVERIFY(waitSecretsComplete());
+    QCOMPARE(secretsModel()->totalCount(), f.plaintexts.size() + 1); // + the external keeper's
+    QSignalSpy verified(pane, &ui::SecretsPane::verifyFinished);
+    QTest::mouseClick(pane->findChild<QPushButton*>(QStringLiteral("verifyStartButton")), Qt::LeftButton);
+    QVERIFY(verified.wait(kJobTimeout));
+    auto* status = pane->findChild<QComboBox*>(QStringLiteral("statusFilterCombo"));
+    status->setCurrentIndex(status->findData(QString::fromLatin1(model::kStatusOk)));
+    QVERIFY(waitSecretsComplete());
+    QTRY_VERIFY_WITH_TIMEOUT(secretsModel()->rowCount() > 0, 10'000);
+    int row = -1;
+    for (int r = 0; r < secretsModel()->rowCount() && row < 0; ++r) {
+        const QString rowId = secretsModel()->index(r, 0).data(model::SecretsTableModel::RowIdRole).toString();
+        if (f.plaintexts.value(rowId).size() >= 8)
+            row = r;
+    }
+    QVERIFY(row >= 0);
+    pane->setRevealTimeout(kRevealTimeoutMs);
+    QSignalSpy shown(pane, &ui::SecretsPane::revealShown);
+    QSignalSpy hidden(pane, &ui::SecretsPane::revealHidden);
+    test::clickIndex(pane->view(), secretsModel()->index(row, model::SecretsTableModel::Owner));
+    m_prompter->queueConfirm(true);
+    QVERIFY(test::clickChild(pane, QStringLiteral("revealButton")));
+    QVERIFY(shown.wait(30'000));
+    const QByteArray value = pane->findChild<QPlainTextEdit*>(QStringLiteral("revealedValueEdit"))->toPlainText().toUtf8();
+    QVERIFY2(m_needles.containsPlaintext(value), "the revealed value is not among the store's plaintexts");
+    QVERIFY(!scanObjects().isEmpty()); // on screen now, and the scan sees it
+    QVERIFY(hidden.wait(kRevealTimeoutMs + 10'000));
+    QTest::mouseClick(pane->findChild<QPushButton*>(QStringLiteral("clearFiltersButton")), Qt::LeftButton);
+    QVERIFY(waitSecretsComplete());
+    m_window->showPane(ui::MainWindow::DataKeysTab);
+    verifyNoLeakOnScreen(QStringLiteral("secrets manager: browsed, verified, revealed"));
+    driveWizard({"actionConsolidate", QStringLiteral("gsm-consolidate")});
+    if (QTest::currentTestFailed())
+        return;
+    verifyNoLeakOnScreen(QStringLiteral("secrets manager: consolidate wizard"));
+}
+
 // Closes the console, then searches the messages, stderr, every file and the settings. Everything
 // is searched before anything is asserted, so that one finding does not hide another.
 void TestGuiHygiene::nothingLeaks()
@@ -837,7 +909,7 @@ void TestGuiHygiene::nothingLeaks()
     QDirIterator it(g_root, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString file = it.next();
-        if (file == m_savedKeyFile)
+        if (file == m_savedKeyFile || file == m_gsmConfig)
             continue;
         QFile f(file);
         if (!f.open(QIODevice::ReadOnly))

@@ -7,6 +7,7 @@
 #include <QPair>
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
 class QPushButton;
 class QTableView;
@@ -17,8 +18,9 @@ class DataKeysTableModel;
 
 namespace mk::ui {
 
-// The data keys with their references and unwrap status; unused keys and ids that values name but
-// data_keys lacks stand out. "Show values" asks the secrets pane to filter on one key.
+// The data keys of both stores (data_keys and the secrets manager's secret_data_key) with their
+// references and unwrap status; unused keys and ids that values name but the key table lacks stand
+// out. A Store filter shows one store; "Show values" asks the secrets pane to filter on one key.
 class DataKeysPane : public QWidget
 {
     Q_OBJECT
@@ -34,6 +36,7 @@ public:
     void setKeyHealth(const QHash<QString, QString>& health);
 
     model::DataKeysTableModel* model() const { return m_model; }
+    QComboBox* storeFilter() const { return m_storeCombo; }
     QTableView* view() const { return m_view; }
 
 signals:
@@ -43,9 +46,11 @@ signals:
 
 private:
     void updateSummary();
+    void applyStoreFilter();
     void updateActions();
 
     model::DataKeysTableModel* m_model;
+    QComboBox* m_storeCombo;
     QTableView* m_view;
     QLabel* m_summary;
     QPushButton* m_showValuesButton;

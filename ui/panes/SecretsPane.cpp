@@ -35,7 +35,8 @@ namespace mk::ui {
 
 namespace {
 
-const auto kHeaderKey = QStringLiteral("secretsPane/headerState");
+// "2": the Store column was added; widths saved for the older columns do not apply.
+const auto kHeaderKey = QStringLiteral("secretsPane/headerState2");
 
 QComboBox* filterCombo(QWidget* parent, const char* name, const QString& accessible)
 {
@@ -54,6 +55,7 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
     , m_prompter(prompter)
     , m_model(new model::SecretsTableModel(this))
     , m_searchEdit(new QLineEdit(this))
+    , m_storeCombo(filterCombo(this, "storeFilterCombo", tr("Store filter")))
     , m_locationCombo(filterCombo(this, "locationFilterCombo", tr("Location filter")))
     , m_formatCombo(filterCombo(this, "formatFilterCombo", tr("Format filter")))
     , m_dataKeyCombo(filterCombo(this, "dataKeyFilterCombo", tr("Data key filter")))
@@ -95,7 +97,7 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
     header->setSortIndicator(-1, Qt::AscendingOrder);
     // Widths that keep Status on screen in a 1024 px wide window (long texts are elided; the
     // tooltip and a wider column show them whole).
-    setUpReadOnlyTable(m_view, {250, 110, 150, 170, 120, 130, 150}, kHeaderKey);
+    setUpReadOnlyTable(m_view, {210, 110, 110, 150, 170, 105, 130, 150}, kHeaderKey);
     m_view->setSortingEnabled(true);
 
     m_countLabel->setObjectName(QStringLiteral("countLabel"));
@@ -122,6 +124,7 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
     auto* filters = new QHBoxLayout;
     filters->setSpacing(6);
     filters->addWidget(m_searchEdit, 3);
+    filters->addWidget(m_storeCombo, 1);
     filters->addWidget(m_locationCombo, 1);
     filters->addWidget(m_formatCombo, 1);
     filters->addWidget(m_dataKeyCombo, 1);
@@ -180,13 +183,19 @@ SecretsPane::SecretsPane(Prompter& prompter, QWidget* parent)
     connect(&m_filterTimer, &QTimer::timeout, this, &SecretsPane::applyFilters);
     connect(m_searchEdit, &QLineEdit::textChanged, this, [this] { m_filterTimer.start(); });
     connect(m_searchEdit, &QLineEdit::returnPressed, this, &SecretsPane::applyFilters);
-    for (QComboBox* combo : {m_locationCombo, m_formatCombo, m_dataKeyCombo, m_statusCombo})
+    m_storeCombo->setToolTip(tr("Show the values of one store: the legacy one (data_keys and the secret "
+                                "columns) or Grafana's secrets manager (secret_* tables)"));
+    m_storeCombo->setMinimumContentsLength(15); // "Secrets manager" whole at 1024 px
+    m_storeCombo->addItem(tr("All stores"), QString());
+    m_storeCombo->addItem(tr("Legacy"), QString::fromLatin1(model::kStoreLegacy));
+    m_storeCombo->addItem(tr("Secrets manager"), QString::fromLatin1(model::kStoreSecretsManager));
+    for (QComboBox* combo : {m_storeCombo, m_locationCombo, m_formatCombo, m_dataKeyCombo, m_statusCombo})
         connect(combo, &QComboBox::currentIndexChanged, this, &SecretsPane::applyFilters);
     connect(m_clearFiltersButton, &QPushButton::clicked, this, [this] {
         const QSignalBlocker b1(m_searchEdit), b2(m_locationCombo), b3(m_formatCombo),
-            b4(m_dataKeyCombo), b5(m_statusCombo);
+            b4(m_dataKeyCombo), b5(m_statusCombo), b6(m_storeCombo);
         m_searchEdit->clear();
-        for (QComboBox* combo : {m_locationCombo, m_formatCombo, m_dataKeyCombo, m_statusCombo})
+        for (QComboBox* combo : {m_storeCombo, m_locationCombo, m_formatCombo, m_dataKeyCombo, m_statusCombo})
             combo->setCurrentIndex(0);
         applyFilters();
     });
@@ -268,6 +277,7 @@ void SecretsPane::clear()
     m_statusCombo->addItem(tr("Not checked"), QString::fromLatin1(model::kStatusNotChecked));
     m_statusCombo->addItem(tr("Decrypts"), QString::fromLatin1(model::kStatusOk));
     m_statusCombo->addItem(tr("Failed (any reason)"), QString::fromLatin1(model::kStatusFailed));
+    m_statusCombo->addItem(tr("Other keeper (no ciphertext here)"), QString::fromLatin1(model::kStatusExternal));
     using R = model::FailureReason;
     for (R reason : {R::MissingDataKey, R::DataKeyUnwrapFailed, R::ProviderUnavailable, R::BadBase64,
                      R::BadJson, R::BadEnvelope, R::Truncated, R::EmptyPayload,
@@ -305,6 +315,12 @@ void SecretsPane::setCensus(const model::CensusResult& census)
             m_locationCombo->addItem(tr("%1 (%2)").arg(name).arg(l.values), name);
         }
     }
+    if (census.secretsManager.externalValues > 0) {
+        // Secure values of other keepers: listed, but no ciphertext in this database.
+        const QString name = model::locationNameOf(model::gsmExternalLocationIndex());
+        m_locationCombo->addItem(tr("%1 (%2, other keepers)").arg(name).arg(census.secretsManager.externalValues),
+                                 name);
+    }
     while (m_formatCombo->count() > 1)
         m_formatCombo->removeItem(1);
     using F = model::ValueFormat;
@@ -330,8 +346,9 @@ void SecretsPane::showDataKey(const QString& dataKeyId)
         i = m_dataKeyCombo->count() - 1;
     }
     const QSignalBlocker b1(m_searchEdit), b2(m_locationCombo), b3(m_formatCombo), b4(m_statusCombo),
-        b5(m_dataKeyCombo);
+        b5(m_dataKeyCombo), b6(m_storeCombo);
     m_searchEdit->clear();
+    m_storeCombo->setCurrentIndex(0);
     m_locationCombo->setCurrentIndex(0);
     m_formatCombo->setCurrentIndex(0);
     m_statusCombo->setCurrentIndex(0);
@@ -351,6 +368,7 @@ void SecretsPane::applyFilters()
     m_filterTimer.stop();
     model::SecretQuery query = m_model->query();
     query.text = m_searchEdit->text().trimmed();
+    query.store = m_storeCombo->currentData().toString();
     query.location = m_locationCombo->currentData().toString();
     query.format = m_formatCombo->currentData().toString();
     query.dataKeyId = m_dataKeyCombo->currentData().toString();
@@ -366,14 +384,21 @@ void SecretsPane::updateCountLabel()
     }
     const QLocale locale;
     const int loaded = m_model->rowCount();
-    const int count = m_model->totalCount();
+    // Secure values of other keepers are rows, but not values: status and verify do not count them.
+    const int external = m_model->externalCount();
+    const int count = m_model->totalCount() - external;
+    const QString elsewhere = external == 0 ? QString()
+                                            : external == 1 ? tr(" · 1 secure value of another keeper (no ciphertext here)")
+                                                            : tr(" · %1 secure values of other keepers (no ciphertext here)")
+                                                                  .arg(locale.toString(external));
     if (!m_model->isComplete()) {
         m_countLabel->setText(tr("%1+ values (reading…)").arg(locale.toString(count)));
-    } else if (loaded < count) {
-        m_countLabel->setText(tr("%1 values (%2 loaded; scroll for more)")
-                                  .arg(locale.toString(count), locale.toString(loaded)));
+    } else if (loaded < m_model->totalCount()) {
+        m_countLabel->setText(tr("%1 values (%2 rows loaded; scroll for more)")
+                                  .arg(locale.toString(count), locale.toString(loaded))
+                              + elsewhere);
     } else {
-        m_countLabel->setText(count == 1 ? tr("1 value") : tr("%1 values").arg(locale.toString(count)));
+        m_countLabel->setText((count == 1 ? tr("1 value") : tr("%1 values").arg(locale.toString(count))) + elsewhere);
     }
 }
 
@@ -385,7 +410,10 @@ void SecretsPane::updateActions()
     m_reEncryptButton->setEnabled(open);
     m_verifyCancelButton->setEnabled(running);
     m_verifyCancelButton->setVisible(running);
-    m_revealButton->setEnabled(open && m_view->currentIndex().isValid() && !m_revealWatcher.isRunning());
+    const std::optional<model::SecretRow> current = m_model->rowAt(m_view->currentIndex().row());
+    // A secure value of another keeper has no ciphertext here: nothing to reveal.
+    m_revealButton->setEnabled(open && current && current->status != model::SecretStatus::External
+                               && !m_revealWatcher.isRunning());
 }
 
 void SecretsPane::setBackgroundCheck(bool enabled)
@@ -556,7 +584,7 @@ void SecretsPane::revealCurrent()
         return;
     const QModelIndex index = m_view->currentIndex();
     const std::optional<model::SecretRow> row = m_model->rowAt(index.row());
-    if (!row)
+    if (!row || row->status == model::SecretStatus::External)
         return;
     const QString place = tr("%1, row %2, field %3").arg(row->location, row->rowId, row->field);
     const bool ok = m_prompter.confirm(

@@ -30,7 +30,9 @@ namespace mk::ui {
 
 class Prompter;
 
-// Every encrypted value: filters (text, location, format, data key, status) and sorting run on the
+// Every encrypted value of both stores (the legacy one and the secrets manager's secret_* tables,
+// whose secure values of other keepers are listed without a ciphertext): filters (text, store,
+// location, format, data key, status) and sorting run on the
 // model's index worker; a background verify (Start / Cancel, progress) fills the Status column;
 // "Reveal" decrypts one value off the GUI thread after a confirmation and hides it again. Hiding
 // (the timeout, the Hide button, another reveal, closing the database) also removes the value from
@@ -100,6 +102,7 @@ private:
     Prompter& m_prompter;
     model::SecretsTableModel* m_model;
     QLineEdit* m_searchEdit;
+    QComboBox* m_storeCombo;
     QComboBox* m_locationCombo;
     QComboBox* m_formatCombo;
     QComboBox* m_dataKeyCombo;

@@ -1,6 +1,7 @@
 #include "tests/support/hygiene/SecretNeedles.h"
 
 #include "crypto/Base64.h"
+#include "crypto/GsmCipher.h"
 #include "crypto/Payload.h"
 #include "model/SecretRevealer.h"
 #include "model/ops/VerifyJob.h"
@@ -140,6 +141,33 @@ QList<QByteArray> dataKeysOf(const QString& sqlitePath, const QList<QByteArray>&
                     const QByteArray wrapped = q.value(0).toByteArray();
                     for (const QByteArray& secret : secretKeys) {
                         auto dek = crypto::decryptPayload(wrapped, secret);
+                        if (dek && !dek->isEmpty())
+                            keys << *dek;
+                    }
+                }
+            }
+            db.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(connection);
+    return keys;
+}
+
+QList<QByteArray> gsmDataKeysOf(const QString& sqlitePath, const QList<QByteArray>& keks)
+{
+    QList<QByteArray> keys;
+    const QString connection = QStringLiteral("hygiene-gsm-keys-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+        db.setDatabaseName(sqlitePath);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        if (db.open()) {
+            QSqlQuery q(db);
+            if (q.exec(QStringLiteral("SELECT CAST(encrypted_data AS BLOB) FROM secret_data_key"))) {
+                while (q.next()) {
+                    const QByteArray wrapped = q.value(0).toByteArray();
+                    for (const QByteArray& kek : keks) {
+                        auto dek = crypto::gsm::decrypt(kek, wrapped);
                         if (dek && !dek->isEmpty())
                             keys << *dek;
                     }

@@ -68,6 +68,9 @@ QList<QByteArray> composedDemoPlaintexts();
 // Unwraps every data key of a SQLite database (read-only) with each of the secret keys
 // (secretKey.v1 wraps with the payload codec; a wrong key gives garbage nobody prints, harmless).
 QList<QByteArray> dataKeysOf(const QString& sqlitePath, const QList<QByteArray>& secretKeys);
+// The same for the secrets manager's secret_data_key rows, unwrapped (AES-GCM: only the right KEK
+// opens one) with each of the [secrets_manager.encryption.<id>] secret_keys.
+QList<QByteArray> gsmDataKeysOf(const QString& sqlitePath, const QList<QByteArray>& keks);
 
 struct DatabasePlaintexts
 {

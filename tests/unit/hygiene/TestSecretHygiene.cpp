@@ -16,11 +16,15 @@
 #include "model/ops/VerifyJob.h"
 #include "model/store/SecretLocation.h"
 #include "tests/support/hygiene/SecretNeedles.h"
+#include "tests/unit/ops/GsmFixture.h"
 #include "tests/unit/ops/OpsTestSupport.h"
 
 #include <QCryptographicHash>
 #include <QDirIterator>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSet>
 #include <QSqlDatabase>
@@ -54,6 +58,7 @@ private Q_SLOTS:
     void initTestCase();
     void demoPlaintextsAreComplete();
     void everyCommandKeepsSecretsOut();
+    void secretsManagerKeepsSecretsOut();
     void cliRunsWithoutCoreDumps();
 
 private:
@@ -140,7 +145,7 @@ void TestSecretHygiene::demoPlaintextsAreComplete()
                 continue;
             ++decrypted;
             if (!known.contains(o.plaintextSha256))
-                unknown << store::secretLocations().at(o.locationIndex).key + QLatin1Char(' ') + o.rowId
+                unknown << model::locationNameOf(o.locationIndex) + QLatin1Char(' ') + o.rowId
                                + QLatin1Char(' ') + o.field;
         }
     };
@@ -280,6 +285,108 @@ void TestSecretHygiene::everyCommandKeepsSecretsOut()
         QVERIFY2(perms != QFile::Permissions() && !(perms & (QFile::ReadGroup | QFile::ReadOther)),
                  name);
     }
+}
+
+// The secrets-manager store (secret_* tables of a generated fixture, two KEKs in [secrets_manager]):
+// every command that reads or writes it, with right and wrong keys, then every output and file is
+// searched for its plaintexts, its KEKs and every data key it ever had (backups hold ciphertext and
+// wrapped keys only, so they are searched too; only the configuration, which holds the KEKs we
+// handed over, is not).
+void TestSecretHygiene::secretsManagerKeepsSecretsOut()
+{
+    const QString gsmDir = path(QStringLiteral("gsm"));
+    QVERIFY(QDir().mkpath(gsmDir));
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithColumn(), gsmDir);
+    const QString pristine = QDir(gsmDir).filePath(QStringLiteral("pristine.db"));
+    QVERIFY(QFile::copy(f.databasePath, pristine));
+    const QString config = test::writeGsmConfig(gsmDir, QStringLiteral("secret_key.v2"));
+    const QString wrongDir = QDir(gsmDir).filePath(QStringLiteral("wrong"));
+    QVERIFY(QDir().mkpath(wrongDir));
+    const QString wrong = test::writeGsmConfig(wrongDir, QStringLiteral("secret_key.v2"), "wrong-kek-for-v1");
+    const QStringList base{QStringLiteral("--db"), f.databasePath, QStringLiteral("--config"), config,
+                           QStringLiteral("--secret-key-file"), path(QStringLiteral("old.key"))};
+    const QStringList wrongBase{QStringLiteral("--db"), f.databasePath, QStringLiteral("--config"), wrong,
+                                QStringLiteral("--secret-key-file"), path(QStringLiteral("old.key"))};
+    const qsizetype first = m_runs.size();
+    auto op = [&](const QStringList& with, const QStringList& args) {
+        return cli(QStringLiteral("gsm ") + args.join(QLatin1Char(' ')), with + args);
+    };
+    auto S = [](const char* s) { return QString::fromLatin1(s); };
+    const QString backupDb = QDir(gsmDir).filePath(S("backup.db"));
+    const QString backupJson = QDir(gsmDir).filePath(S("backup.json"));
+
+    op(base, {S("status")});
+    op(base, {S("status"), S("--json")});
+    op(base, {S("verify")});
+    QCOMPARE(op(base, {S("verify"), S("--json")}).exitCode, 0);
+    op(wrongBase, {S("verify")});
+    op(wrongBase, {S("verify"), S("--json")});
+    op(base, {S("backup"), S("--out"), backupDb});
+    QCOMPARE(op(base, {S("backup"), S("--format"), S("json"), S("--out"), backupJson}).exitCode, 0);
+    QCOMPARE(op(wrongBase, {S("consolidate"), S("--json")}).exitCode, 3);
+    op(base, {S("consolidate"), S("--dry-run")});
+    QCOMPARE(op(base, {S("consolidate"), S("--json"), S("--batch-size"), S("3")}).exitCode, 0);
+    op(base, {S("re-encrypt-data-keys"), S("--json"), S("--force")});
+    op(base, {S("rotate")});
+    op(base, {S("restore"), S("--from"), backupJson, S("--dry-run")});
+    QCOMPARE(op(base, {S("restore"), S("--from"), backupJson, S("--json")}).exitCode, 0);
+    op(base, {S("consolidate")});
+    QCOMPARE(op(base, {S("restore"), S("--from"), backupDb}).exitCode, 0);
+    QCOMPARE(op(base, {S("verify"), S("--json")}).exitCode, 0);
+    for (qsizetype i = first; i < m_runs.size(); ++i) {
+        const Run& run = m_runs.at(i);
+        QVERIFY2(run.exitCode >= 0 && run.exitCode <= 3,
+                 qPrintable(QStringLiteral("%1: exit %2").arg(run.what).arg(run.exitCode)));
+    }
+
+    test::NeedleSet set;
+    int searchable = 0;
+    for (const QByteArray& p : f.plaintexts) {
+        if (p.size() >= 8) {
+            set.addPlaintext(p);
+            ++searchable;
+        }
+    }
+    for (const QByteArray& kek : {QByteArray(test::kGsmKekV1), QByteArray(test::kGsmKekV2)})
+        set.addSecretKey(kek);
+    QList<QByteArray> deks;
+    for (const QString& db : {pristine, f.databasePath, backupDb})
+        deks += test::gsmDataKeysOf(db, {test::kGsmKekV1, test::kGsmKekV2});
+    for (const QByteArray& dek : std::as_const(deks))
+        set.addDataKey(dek);
+    QVERIFY(searchable >= 6);
+    QVERIFY(deks.size() >= 5 + 3); // the fixture's keys and consolidate's
+    QStringList leaks;
+    for (qsizetype i = first; i < m_runs.size(); ++i) {
+        leaks << set.find(m_runs.at(i).what + QStringLiteral(" (stdout)"), m_runs.at(i).out);
+        leaks << set.find(m_runs.at(i).what + QStringLiteral(" (stderr)"), m_runs.at(i).err);
+    }
+    int files = 0;
+    QDirIterator it(m_dir.path(), QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        if (file == config || file == wrong)
+            continue; // the configuration we handed to the CLI holds the KEKs
+        QFile in(file);
+        if (!in.open(QIODevice::ReadOnly))
+            continue;
+        ++files;
+        leaks << set.find(QDir(m_dir.path()).relativeFilePath(file), in.readAll());
+    }
+    QVERIFY(files >= 4);
+    qInfo("secrets manager: searched %lld outputs and %d files for %lld needles (%d plaintexts, %d data keys)",
+          static_cast<long long>(2 * (m_runs.size() - first)), files,
+          static_cast<long long>(set.needles().size()), set.plaintextCount(), set.dataKeyCount());
+    QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join(QStringLiteral("\n"))));
+    // The search is not blind: the plaintexts are what the store decrypts to.
+    const model::Target target = test::gsmTargetFor(f.databasePath, config, kDefaultKey);
+    QCOMPARE(test::decryptGsmValues(target), f.plaintexts);
+    // The JSON backup holds the store, as ciphertext.
+    QFile json(backupJson);
+    QVERIFY(json.open(QIODevice::ReadOnly));
+    QCOMPARE(QJsonDocument::fromJson(json.readAll()).object().value(QLatin1String("secretsManager")).toObject()
+                 .value(QLatin1String("values")).toArray().size(),
+             f.plaintexts.size());
 }
 
 // A running CLI, read from the outside: core dumps off (RLIMIT_CORE 0/0) and not dumpable. The

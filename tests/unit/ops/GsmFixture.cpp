@@ -177,13 +177,15 @@ QMap<QString, QByteArray> decryptGsmValues(const model::Target& target)
     return out;
 }
 
-QString writeGsmConfig(const QString& dir, const QString& provider, const QByteArray& v1Kek)
+QString writeGsmConfig(const QString& dir, const QString& provider, const QByteArray& v1Kek,
+                       const QByteArray& cacheTtl)
 {
     const QString path = QDir(dir).filePath(QStringLiteral("grafana-gsm.ini"));
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
         qFatal("cannot write %s", qPrintable(path));
-    file.write("[secrets_manager]\nencryption_provider = " + provider.toUtf8() + "\n"
+    const QByteArray ttl = cacheTtl.isEmpty() ? QByteArray() : "data_keys_cache_ttl = " + cacheTtl + "\n";
+    file.write("[secrets_manager]\nencryption_provider = " + provider.toUtf8() + "\n" + ttl +
                "[secrets_manager.encryption.secret_key.v1]\nsecret_key = `" + v1Kek + "`\n"
                "[secrets_manager.encryption.secret_key.v2]\nsecret_key = " + QByteArray(kGsmKekV2) + "\n");
     return path;

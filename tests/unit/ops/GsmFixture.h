@@ -37,9 +37,10 @@ GsmFixture makeGsmFixture(const QString& sourceDatabase, const QString& dir, int
 QMap<QString, QByteArray> decryptGsmValues(const model::Target& target);
 
 // Writes `dir`/grafana.ini with [secrets_manager] (current provider `provider`) and both
-// provider sections (a KEK replaced by `wrongV1Kek` when given); returns its path.
+// provider sections (a KEK replaced by `wrongV1Kek` when given) and, when given, data_keys_cache_ttl
+// (a Go duration such as "0s"); returns its path.
 QString writeGsmConfig(const QString& dir, const QString& provider = QStringLiteral("secret_key.v1"),
-                       const QByteArray& v1Kek = kGsmKekV1);
+                       const QByteArray& v1Kek = kGsmKekV1, const QByteArray& cacheTtl = {});
 
 // The target for `dbUrl` with the legacy secret key from the environment and the config above.
 model::Target gsmTargetFor(const QString& dbUrl, const QString& configPath, const QByteArray& legacySecretKey);

@@ -7,6 +7,7 @@
 #include "OperationsTestSupport.h"
 #include "OpsTestSupport.h"
 
+#include "model/ops/BackupJob.h"
 #include "model/ops/CensusJob.h"
 #include "model/ops/ConsolidateJob.h"
 #include "crypto/GsmCipher.h"
@@ -31,6 +32,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 #include <csignal>
 #include <sys/types.h>
@@ -101,6 +103,11 @@ private slots:
     void consolidateDryRunWritesNothing();
     void consolidateCancelAndConcurrentWriter();
     void consolidateCli();
+    void consolidateKeepsKeysOtherInstancesMayCache();
+    void cacheAgeOfDataKeys();
+    void backupAndRestoreCoverTheStore_data();
+    void backupAndRestoreCoverTheStore();
+    void restoreRefusesAnotherInstallationsStore();
     void consolidateSurvivesSigkill();
     void rewrapMovesKeysToCurrentProvider();
     void rewrapRefusesWrongKek();
@@ -336,9 +343,12 @@ void checkConsolidated(const model::Target& target, const QString& provider, boo
     QVERIFY(keys && values);
     QMap<QString, store::GsmDataKeyRow> byUid;
     QSet<QString> namespaces;
+    int active = 0;
     for (const store::GsmDataKeyRow& k : *keys) {
+        if (!k.active)
+            continue; // an old key kept for other instances' caches: no value may use it (below)
+        ++active;
         byUid.insert(k.uid, k);
-        QVERIFY2(k.active, qPrintable(k.uid));
         QCOMPARE(k.provider, provider);
         QCOMPARE(k.label, model::gsmDataKeyLabel(provider));
         QCOMPARE(k.encryptedData.size(), 64);
@@ -353,7 +363,22 @@ void checkConsolidated(const model::Target& target, const QString& provider, boo
         QVERIFY2(byUid.contains(parts.dataKeyId), qPrintable(v.rowId()));
         QCOMPARE(byUid.value(parts.dataKeyId).nameSpace, v.nameSpace);
     }
-    QCOMPARE(namespaces.size(), keys->size());
+    QCOMPARE(namespaces.size(), active);
+}
+
+// The uids of the fixture's keys that were active before a consolidate (it deactivates them now).
+QStringList activeFixtureKeys(const test::GsmFixture& f)
+{
+    QStringList uids = f.dataKeyUids;
+    uids.removeAll(f.dataKeyUids.at(1)); // inactive since 2026-03-01 (still referenced before the run)
+    uids.removeAll(f.unusedDataKeyUid);  // inactive since 2026-03-01, unused
+    return uids;
+}
+
+QStringList sorted(QStringList list)
+{
+    list.sort();
+    return list;
 }
 
 Run runCliWith(const QString& db, const QString& config, QStringList args)
@@ -381,7 +406,12 @@ void TestSecretsManager::consolidateRotatesKek()
     QCOMPARE(result->changed, f.plaintexts.size());
     QCOMPARE(result->dataKeysCreated.size(), 3);
     QCOMPARE(result->dataKeysDeactivated, 3);
-    QCOMPARE(result->dataKeysDeleted, 5);
+    // Deactivated long ago and now unreferenced: deleted. Deactivated by this run: other instances
+    // may still encrypt with a cached copy for data_keys_cache_ttl, so they stay.
+    QCOMPARE(result->dataKeysDeleted, 2);
+    QCOMPARE(sorted(result->dataKeysDeletedIds), sorted({f.dataKeyUids.at(1), f.unusedDataKeyUid}));
+    QCOMPARE(sorted(result->dataKeysKeptForCacheIds), sorted(activeFixtureKeys(f)));
+    QVERIFY(!result->dataKeysDeletableAfter.isEmpty());
     QCOMPARE(model::exitCodeFor(*result), 0);
     checkConsolidated(target, QStringLiteral("secret_key.v2"), f.dataKeyIdColumn);
     QCOMPARE(decryptAll(target), f.plaintexts);
@@ -522,7 +552,10 @@ void TestSecretsManager::consolidateCli()
     QCOMPARE(run.json.value(QLatin1String("operation")).toString(), QStringLiteral("consolidate"));
     QCOMPARE(run.json.value(QLatin1String("changed")).toInteger(), f.plaintexts.size());
     QCOMPARE(run.json.value(QLatin1String("dataKeysCreated")).toArray().size(), 3);
-    QCOMPARE(run.json.value(QLatin1String("dataKeysDeleted")).toInteger(), 5);
+    QCOMPARE(run.json.value(QLatin1String("dataKeysDeleted")).toInteger(), 2);
+    QCOMPARE(run.json.value(QLatin1String("dataKeysKeptForCache")).toInteger(), 3);
+    QCOMPARE(run.json.value(QLatin1String("dataKeysKeptForCacheIds")).toArray().size(), 3);
+    QVERIFY(!run.json.value(QLatin1String("dataKeysDeletableAfter")).toString().isEmpty());
     const model::Target target = test::gsmTargetFor(f.databasePath, config, test::kDefaultSecretKey);
     QCOMPARE(decryptAll(target), f.plaintexts);
     const QByteArray all = refused.err + dry.err + run.err + QJsonDocument(run.json).toJson();
@@ -530,6 +563,261 @@ void TestSecretsManager::consolidateCli()
         if (p.size() > 4)
             QVERIFY(!all.contains(p));
     }
+}
+
+void TestSecretsManager::consolidateKeepsKeysOtherInstancesMayCache()
+{
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithColumn(), dir.path());
+    const model::Target target = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2")), test::kDefaultSecretKey);
+    const auto first = model::runConsolidate(target, {}, nullptr);
+    QVERIFY(first && first->failed == 0);
+    QCOMPARE(sorted(first->dataKeysKeptForCacheIds), sorted(activeFixtureKeys(f)));
+
+    // A second run right away: the keys of the first run are deactivated now and kept as well;
+    // the ones the first run kept are still within the TTL and stay too.
+    const auto second = model::runConsolidate(target, {}, nullptr);
+    QVERIFY(second && second->failed == 0);
+    QCOMPARE(second->dataKeysDeleted, 0);
+    QCOMPARE(sorted(second->dataKeysKeptForCacheIds), sorted(activeFixtureKeys(f) + first->dataKeysCreated));
+
+    // Once the first run's keys were deactivated longer than the TTL ago, a run deletes them (and
+    // keeps the ones it deactivates itself).
+    {
+        store::ConnectionSpec spec = target.connection;
+        spec.readOnly = false;
+        auto db = store::Database::open(spec);
+        QVERIFY(db);
+        QSqlQuery q(QSqlDatabase::database(db->connectionName()));
+        // Two days ago: past the TTL whatever time zone the stored time is read in.
+        const QString old = QDateTime::currentDateTime().addDays(-2).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        for (const QString& uid : first->dataKeysCreated + activeFixtureKeys(f)) {
+            q.prepare(QStringLiteral("UPDATE secret_data_key SET updated = ? WHERE uid = ?"));
+            q.addBindValue(old);
+            q.addBindValue(uid);
+            QVERIFY(q.exec());
+            QCOMPARE(q.numRowsAffected(), 1);
+        }
+    }
+    const auto third = model::runConsolidate(target, {}, nullptr);
+    QVERIFY(third && third->failed == 0);
+    QCOMPARE(sorted(third->dataKeysDeletedIds), sorted(activeFixtureKeys(f) + first->dataKeysCreated));
+    QCOMPARE(sorted(third->dataKeysKeptForCacheIds), sorted(second->dataKeysCreated));
+    QCOMPARE(decryptAll(target), f.plaintexts);
+    checkConsolidated(target, QStringLiteral("secret_key.v2"), true);
+
+    // data_keys_cache_ttl = 0s (no cache to wait for): every unreferenced old key goes at once.
+    const model::Target noCache = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"), test::kGsmKekV1, "0s"),
+        test::kDefaultSecretKey);
+    const auto fourth = model::runConsolidate(noCache, {}, nullptr);
+    QVERIFY(fourth && fourth->failed == 0);
+    QCOMPARE(fourth->dataKeysKeptForCacheIds, QStringList());
+    QCOMPARE(sorted(fourth->dataKeysDeletedIds), sorted(second->dataKeysCreated + third->dataKeysCreated));
+    QCOMPARE(decryptAll(noCache), f.plaintexts);
+}
+
+void TestSecretsManager::cacheAgeOfDataKeys()
+{
+    const QDateTime now(QDate(2026, 5, 1), QTime(12, 0, 0), QTimeZone::utc());
+    const auto outlived = [&now](const char* updated, qint64 ttl) {
+        return model::gsmDataKeyOutlivedCache(QString::fromLatin1(updated), now, ttl);
+    };
+    // With an offset the instant is known.
+    QVERIFY(outlived("2026-05-01 11:44:59+00:00", 900));
+    QVERIFY(!outlived("2026-05-01 11:45:00Z", 900)); // exactly the TTL: not yet
+    QVERIFY(outlived("2026-05-01 13:44:59+02:00", 900));
+    QVERIFY(outlived("2026-05-01T06:44:59.123-05:00", 900));
+    QVERIFY(!outlived("2026-05-01 13:59:00+02:00", 900));
+    // Without one the writer may have been in any zone: read as UTC-12 (the latest instant).
+    QVERIFY(outlived("2026-04-30 23:44:59", 900));
+    QVERIFY(!outlived("2026-04-30 23:45:00", 900));
+    QVERIFY(!outlived("2026-05-01 11:00:00", 900)); // an hour ago in UTC, but maybe just now in UTC-12
+    QVERIFY(!outlived("2026-05-02 11:00:00", 900)); // in the future
+    QCOMPARE(model::gsmDataKeyCacheExpiry(QStringLiteral("2026-05-01 10:00:00"), 900),
+             QDateTime(QDate(2026, 5, 1), QTime(22, 15, 0), QTimeZone::utc()));
+    // Unreadable: kept, unless there is no cache at all.
+    QVERIFY(!outlived("yesterday", 900));
+    QVERIFY(!outlived("", 900));
+    QVERIFY(outlived("", 0));
+    QVERIFY(outlived("2026-05-01 11:59:59", 0));
+}
+
+namespace {
+
+// Every secrets-manager row of a database: "namespace/name/version" -> data_key_id + encrypted_data,
+// and "key:uid" -> active, provider, wrapped bytes.
+QMap<QString, QByteArray> storeRows(const store::ConnectionSpec& spec)
+{
+    QMap<QString, QByteArray> rows;
+    auto db = store::Database::open(spec);
+    if (!db)
+        return rows;
+    const auto keys = store::loadGsmDataKeys(*db);
+    const auto values = store::loadGsmValues(*db);
+    if (!keys || !values)
+        return rows;
+    for (const store::GsmDataKeyRow& k : *keys)
+        rows.insert(QStringLiteral("key:") + k.uid,
+                    QByteArray(k.active ? "1" : "0") + '|' + k.provider.toUtf8() + '|' + k.encryptedData.toHex());
+    for (const store::GsmValueRow& v : *values)
+        rows.insert(v.rowId(), v.dataKeyId.toUtf8() + '|' + v.encryptedData.toHex());
+    return rows;
+}
+
+store::ConnectionSpec sqliteSpec(const QString& path)
+{
+    store::ConnectionSpec spec;
+    spec.driver = store::ConnectionSpec::Driver::Sqlite;
+    spec.path = path;
+    spec.readOnly = true;
+    return spec;
+}
+
+} // namespace
+
+void TestSecretsManager::backupAndRestoreCoverTheStore_data()
+{
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QString>("format");
+    for (const QString& format : {QStringLiteral("sqlite"), QStringLiteral("json")}) {
+        QTest::newRow(qPrintable(QStringLiteral("12.1 (id prefix) ") + format)) << test::gsmFixtureWithoutColumn() << format;
+        QTest::newRow(qPrintable(QStringLiteral("12.2 (data_key_id) ") + format)) << test::gsmFixtureWithColumn() << format;
+    }
+}
+
+// A backup holds the whole store; after a consolidate (every value rewritten, old keys deleted or
+// deactivated, new keys) restore puts back every row as it was, keys first.
+void TestSecretsManager::backupAndRestoreCoverTheStore()
+{
+    QFETCH(QString, source);
+    QFETCH(QString, format);
+    QTemporaryDir dir;
+    const test::GsmFixture f = test::makeGsmFixture(source, dir.path());
+    const model::Target v1 = test::gsmTargetFor(f.databasePath, test::writeGsmConfig(dir.path()), test::kDefaultSecretKey);
+    const QMap<QString, QByteArray> before = storeRows(sqliteSpec(f.databasePath));
+    QCOMPARE(before.size(), f.plaintexts.size() + f.dataKeyUids.size());
+    const QStringList legacyBefore = test::verifyLines(v1, 1);
+
+    model::BackupOptions backup;
+    backup.outPath = dir.filePath(QStringLiteral("backup.") + format);
+    backup.format = format;
+    const auto made = model::runBackup(v1, backup, nullptr);
+    QVERIFY2(made, qPrintable(made ? QString() : made.error().message));
+    if (format == QLatin1String("sqlite")) {
+        // The whole-file copy holds the secret_* tables as they are.
+        QCOMPARE(storeRows(sqliteSpec(backup.outPath)), before);
+    } else {
+        QFile file(backup.outPath);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray bytes = file.readAll();
+        const QJsonObject gsm = QJsonDocument::fromJson(bytes).object().value(QLatin1String("secretsManager")).toObject();
+        QCOMPARE(gsm.value(QLatin1String("dataKeys")).toArray().size(), f.dataKeyUids.size());
+        QCOMPARE(gsm.value(QLatin1String("values")).toArray().size(), f.plaintexts.size());
+        QVERIFY(gsm.value(QLatin1String("values")).toArray().first().toObject().contains(QLatin1String("owner")));
+        for (const QByteArray& p : f.plaintexts) {
+            if (p.size() > 4)
+                QVERIFY2(!bytes.contains(p) && !bytes.contains(p.toBase64()), "a plaintext in the backup");
+        }
+    }
+
+    // Rotate the KEK (consolidate), then restore: the old rows come back.
+    const model::Target v2 = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"), test::kGsmKekV1, "0s"),
+        test::kDefaultSecretKey);
+    const auto consolidated = model::runConsolidate(v2, {}, nullptr);
+    QVERIFY(consolidated && consolidated->failed == 0);
+    QCOMPARE(consolidated->dataKeysDeleted, 5);
+    QVERIFY(storeRows(sqliteSpec(f.databasePath)) != before);
+
+    model::RestoreOptions dry;
+    dry.fromPath = backup.outPath;
+    dry.dryRun = true;
+    const QByteArray digest = test::fileDigest(f.databasePath);
+    const auto planned = model::runRestore(v1, dry, nullptr);
+    QVERIFY2(planned, qPrintable(planned ? QString() : planned.error().message));
+    QCOMPARE(test::fileDigest(f.databasePath), digest);
+
+    model::RestoreOptions restore;
+    restore.fromPath = backup.outPath;
+    const auto restored = model::runRestore(v1, restore, nullptr);
+    QVERIFY2(restored, qPrintable(restored ? QString() : restored.error().message));
+    QCOMPARE(restored->failed, 0);
+    QCOMPARE(restored->changed, planned->changed);
+    QCOMPARE(sorted(restored->dataKeysCreated), sorted(planned->dataKeysCreated));
+    for (const QString& uid : f.dataKeyUids)
+        QVERIFY2(restored->dataKeysCreated.contains(uid), qPrintable(uid));
+    for (const QString& uid : consolidated->dataKeysCreated)
+        QVERIFY2(restored->dataKeysDeactivatedIds.contains(uid), qPrintable(uid)); // made after the backup
+    QMap<QString, QByteArray> after = storeRows(sqliteSpec(f.databasePath));
+    for (const QString& uid : consolidated->dataKeysCreated)
+        QVERIFY(after.remove(QStringLiteral("key:") + uid) == 1); // kept, inactive
+    QCOMPARE(after, before);
+    QCOMPARE(decryptAll(v1), f.plaintexts);
+    QCOMPARE(test::verifyLines(v1, 1), legacyBefore);
+
+    // Again: nothing left to do.
+    const auto again = model::runRestore(v1, restore, nullptr);
+    QVERIFY(again);
+    QCOMPARE(again->changed, 0);
+    QCOMPARE(again->dataKeysCreated, QStringList());
+}
+
+// The store of another installation with the same uids (another fixture: other keys, other secure
+// values) is refused before anything is written, dry run alike; so is a backup whose values do not
+// decrypt with this installation's [secrets_manager] keys.
+void TestSecretsManager::restoreRefusesAnotherInstallationsStore()
+{
+    QTemporaryDir here;
+    QTemporaryDir there;
+    const test::GsmFixture f = test::makeGsmFixture(test::gsmFixtureWithColumn(), here.path());
+    const test::GsmFixture other = test::makeGsmFixture(test::gsmFixtureWithColumn(), there.path());
+    const model::Target target = test::gsmTargetFor(f.databasePath, test::writeGsmConfig(here.path()),
+                                                    test::kDefaultSecretKey);
+    const model::Target foreign = test::gsmTargetFor(other.databasePath, test::writeGsmConfig(there.path()),
+                                                     test::kDefaultSecretKey);
+    model::BackupOptions backup;
+    backup.outPath = there.filePath(QStringLiteral("foreign.json"));
+    backup.format = QStringLiteral("json");
+    QVERIFY(model::runBackup(foreign, backup, nullptr));
+    const QByteArray digest = test::fileDigest(f.databasePath);
+    for (const bool dryRun : {true, false}) {
+        model::RestoreOptions restore;
+        restore.fromPath = backup.outPath;
+        restore.dryRun = dryRun;
+        const auto refused = model::runRestore(target, restore, nullptr);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().kind, model::ErrorKind::Refused);
+        QVERIFY2(refused.error().message.contains(QLatin1String("secrets-manager data key uid")),
+                 qPrintable(refused.error().message));
+        QCOMPARE(test::fileDigest(f.databasePath), digest);
+    }
+    // --replace-data-keys does not get past the owners: other secure values (guids) here.
+    model::RestoreOptions replacing;
+    replacing.fromPath = backup.outPath;
+    replacing.replaceDataKeys = true;
+    const auto owners = model::runRestore(target, replacing, nullptr);
+    QVERIFY(!owners);
+    QVERIFY2(owners.error().message.contains(QLatin1String("other secure values")), qPrintable(owners.error().message));
+    QCOMPARE(test::fileDigest(f.databasePath), digest);
+
+    // This installation's own backup, restored with a wrong secret_key.v1: its values do not decrypt.
+    model::BackupOptions own;
+    own.outPath = here.filePath(QStringLiteral("own.json"));
+    own.format = QStringLiteral("json");
+    QVERIFY(model::runBackup(target, own, nullptr));
+    const model::Target wrongKek = test::gsmTargetFor(
+        f.databasePath, test::writeGsmConfig(here.path(), QStringLiteral("secret_key.v1"), "wrong-kek"),
+        test::kDefaultSecretKey);
+    model::RestoreOptions restore;
+    restore.fromPath = own.outPath;
+    const auto undecryptable = model::runRestore(wrongKek, restore, nullptr);
+    QVERIFY(!undecryptable);
+    QCOMPARE(undecryptable.error().kind, model::ErrorKind::Refused);
+    QVERIFY2(undecryptable.error().message.contains(QLatin1String("[secrets_manager] keys")),
+             qPrintable(undecryptable.error().message));
+    QCOMPARE(test::fileDigest(f.databasePath), digest);
 }
 
 void TestSecretsManager::consolidateSurvivesSigkill()

@@ -1,14 +1,17 @@
 // The secrets-manager store on real PostgreSQL and MariaDB servers: a generated fixture (both
 // schema variants) copied into a server database with Grafana's column types (secret_data_key.active
-// BOOL on PostgreSQL), then census, verify, consolidate (KEK rotation v1 -> v2), re-wrap and rotate.
+// BOOL on PostgreSQL), then census, verify, a JSON backup, consolidate (KEK rotation v1 -> v2), re-wrap,
+// rotate, and the restore of that backup.
 
 #include "GsmFixture.h"
 #include "OpsTestSupport.h"
 
+#include "model/ops/BackupJob.h"
 #include "model/ops/CensusJob.h"
 #include "model/ops/ConsolidateJob.h"
 #include "model/ops/RewrapDataKeysJob.h"
 #include "model/ops/RotateJob.h"
+#include "model/ops/SecretsManager.h"
 #include "model/ops/VerifyJob.h"
 #include "model/store/Database.h"
 #include "tests/support/ServerFixtures.h"
@@ -77,6 +80,12 @@ private slots:
         QVERIFY(verified);
         QCOMPARE(verified->failed, 0);
         QCOMPARE(test::decryptGsmValues(v1), f.plaintexts);
+        // A JSON backup (the server's backup format) holds the store; restored at the end.
+        model::BackupOptions backup;
+        backup.outPath = dir.filePath(QStringLiteral("backup.json"));
+        const auto backedUp = model::runBackup(v1, backup, nullptr);
+        QVERIFY2(backedUp, qPrintable(backedUp ? QString() : backedUp.error().message));
+        QCOMPARE(backedUp->backupFormat, QStringLiteral("json"));
 
         // Re-wrap to v2 and back is not needed: consolidate rotates v1 -> v2 directly.
         const model::Target v2 = test::gsmTargetFor(
@@ -87,7 +96,19 @@ private slots:
         QVERIFY2(consolidated, qPrintable(consolidated ? QString() : consolidated.error().message));
         QCOMPARE(consolidated->failed, 0);
         QCOMPARE(consolidated->changed, f.plaintexts.size());
-        QCOMPARE(consolidated->dataKeysDeleted, 5);
+        // Keys deactivated by this run stay for data_keys_cache_ttl (the server's timestamp is read
+        // back); the two deactivated on 2026-03-01 go.
+        QCOMPARE(consolidated->dataKeysDeleted, 2);
+        QCOMPARE(consolidated->dataKeysKeptForCacheIds.size(), 3);
+        // Without a cache to wait for, the next run deletes every unreferenced old key.
+        const model::Target noCache = test::gsmTargetFor(
+            url, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"), test::kGsmKekV1, "0s"),
+            test::kDefaultSecretKey);
+        const auto again = model::runConsolidate(noCache, options, nullptr);
+        QVERIFY2(again, qPrintable(again ? QString() : again.error().message));
+        QCOMPARE(again->failed, 0);
+        QCOMPARE(again->dataKeysDeleted, 6);
+        QCOMPARE(again->dataKeysKeptForCacheIds.size(), 0);
         const model::Target onlyV2 = test::gsmTargetFor(
             url, test::writeGsmConfig(dir.path(), QStringLiteral("secret_key.v2"), "v1-forgotten"),
             test::kDefaultSecretKey);
@@ -112,6 +133,28 @@ private slots:
             }
         }
         QCOMPARE(test::decryptGsmValues(onlyV2), f.plaintexts);
+
+        // Restore: the store as it was before consolidate (the keys it deleted come back, the
+        // values are under them again), refused for nothing, decrypting with v1 and v2.
+        model::RestoreOptions restore;
+        restore.fromPath = backup.outPath;
+        const auto restored = model::runRestore(v1, restore, nullptr);
+        QVERIFY2(restored, qPrintable(restored ? QString() : restored.error().message));
+        QCOMPARE(restored->failed, 0);
+        QCOMPARE(restored->changed, f.plaintexts.size());
+        QCOMPARE(restored->dataKeysCreated.size(), 5);
+        QCOMPARE(test::decryptGsmValues(v1), f.plaintexts);
+        {
+            auto db = store::Database::open(v1.connection);
+            QVERIFY(db);
+            const auto values = store::loadGsmValues(*db);
+            QVERIFY(values);
+            for (const store::GsmValueRow& v : *values)
+                QCOMPARE(model::splitGsmValue(v).dataKeyId, f.valueKeys.value(v.rowId()));
+        }
+        const auto restoredAgain = model::runRestore(v1, restore, nullptr);
+        QVERIFY(restoredAgain);
+        QCOMPARE(restoredAgain->changed, 0);
         QVERIFY2(test::dropServerSchema(e, name, &error), qPrintable(error));
     }
 };

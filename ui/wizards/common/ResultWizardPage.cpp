@@ -284,8 +284,12 @@ void ResultWizardPage::showResult(const model::OperationResult& r)
             counts << tr("data key created: %1").arg(r.dataKeysCreated.join(QStringLiteral(", ")));
         if (r.dataKeysRewrapped > 0)
             counts << tr("%1 re-wrapped").arg(countOf(r.dataKeysRewrapped, tr("data key"), tr("data keys")));
-        if (r.operation == model::operationName(model::OperationKind::Rollback))
+        if (r.operation == model::operationName(model::OperationKind::Rollback)
+            || r.operation == model::operationName(model::OperationKind::Consolidate))
             counts << tr("%1 deleted").arg(countOf(r.dataKeysDeleted, tr("data key"), tr("data keys")));
+        if (!r.dataKeysKeptForCacheIds.isEmpty())
+            counts << tr("%1 kept for the other instances' caches")
+                          .arg(countOf(r.dataKeysKeptForCacheIds.size(), tr("old data key"), tr("old data keys")));
         if (r.verifyChecked >= 0)
             counts << tr("verified with the new key: %1, %2 failed")
                           .arg(countOf(r.verifyChecked, tr("value"), tr("values")), number(r.verifyFailed));

@@ -111,6 +111,7 @@ public:
     void reject() override;
 
 signals:
+    void preflightStarted();
     void preflightFinished(bool ok);
     void backupFinished(bool ok);
     void runStarted();

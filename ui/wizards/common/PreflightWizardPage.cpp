@@ -165,6 +165,12 @@ void PreflightWizardPage::start()
     m_stop = makeStopFlag();
     m_watcher.setFuture(startWizardJob(m_wizard->pool(), m_wizard->preflightJob(), m_stop));
     emit completeChanged();
+    emit m_wizard->preflightStarted();
+}
+
+void PreflightWizardPage::addDetailsTab(QWidget* widget, const QString& title)
+{
+    m_tabs->addTab(widget, title);
 }
 
 void PreflightWizardPage::onFinished()
@@ -277,7 +283,9 @@ void PreflightWizardPage::showPreflight(const model::Preflight& p)
     // Offered whenever legacy values are rewritten: the sample cannot see every short one.
     const bool legacyRewritten = std::any_of(p.locations.cbegin(), p.locations.cend(),
                                              [](const model::LocationPlan& l) { return l.touched && l.legacy > 0; });
-    m_includeUnverifiable->setVisible(legacyRewritten && m_wizard->kind() != model::OperationKind::Rotate);
+    // Repair decides short values by their neighbours under each key, never by trust in one key.
+    m_includeUnverifiable->setVisible(legacyRewritten && m_wizard->kind() != model::OperationKind::Rotate
+                                      && m_wizard->kind() != model::OperationKind::Repair);
 
     fillFailuresTable(m_failures, p.knownFailures);
     m_tabs->setTabText(2, tr("Will fail (%1)").arg(p.knownFailures.size()));

@@ -23,19 +23,18 @@
 
 namespace mk::ui {
 
-namespace {
-
-QByteArray csvField(const QString& text)
+QByteArray ResultWizardPage::csvField(const QString& text)
 {
     QByteArray bytes = text.toUtf8();
-    if (bytes.contains(',') || bytes.contains('"') || bytes.contains('\n') || bytes.contains('\r')) {
+    // RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled. Leading
+    // or trailing spaces are quoted too, so that no reader trims them away.
+    if (bytes.contains(',') || bytes.contains('"') || bytes.contains('\n') || bytes.contains('\r')
+        || (!bytes.isEmpty() && (bytes.front() == ' ' || bytes.back() == ' '))) {
         bytes.replace("\"", "\"\"");
         return '"' + bytes + '"';
     }
     return bytes;
 }
-
-} // namespace
 
 ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     : QWizardPage(wizard)
@@ -49,6 +48,7 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     , m_exportJson(new QPushButton(tr("Export &JSON…"), this))
     , m_retry(new QPushButton(tr("Re&try failed rows"), this))
     , m_repairHint(makeWrappedLabel(this, "repairHintLabel"))
+    , m_openRepair(new QPushButton(tr("&Repair…"), this))
     , m_countdown(makeWrappedLabel(this, "countdownLabel"))
     , m_reEncrypt(new QPushButton(tr("Re-encrypt &secrets…"), this))
     , m_configLabel(makeWrappedLabel(this, "configChangeLabel"))
@@ -82,6 +82,9 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     m_steps->setTextFormat(Qt::RichText);
     m_repairHint->setTextFormat(Qt::RichText);
     m_repairHint->hide();
+    m_openRepair->setObjectName(QStringLiteral("openRepairButton"));
+    m_openRepair->setAccessibleName(tr("Open the Repair wizard"));
+    m_openRepair->hide();
     m_countdownTimer.setInterval(1000);
 
     auto* buttons = new QHBoxLayout;
@@ -92,6 +95,9 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     auto* rotateRow = new QHBoxLayout;
     rotateRow->addWidget(m_countdown, 1);
     rotateRow->addWidget(m_reEncrypt);
+    auto* repairRow = new QHBoxLayout;
+    repairRow->addWidget(m_repairHint, 1);
+    repairRow->addWidget(m_openRepair, 0, Qt::AlignVCenter);
     auto* configRow = new QHBoxLayout;
     configRow->addWidget(m_config, 1);
     configRow->addWidget(m_copyConfig, 0, Qt::AlignTop);
@@ -107,7 +113,7 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     layout->addWidget(m_failures, 1);
     m_spacerIndex = layout->count();
     layout->addStretch(0);
-    layout->addWidget(m_repairHint);
+    layout->addLayout(repairRow);
     layout->addLayout(buttons);
 
     connect(m_exportCsv, &QPushButton::clicked, this, [this] { exportFailures(false); });
@@ -120,7 +126,21 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
         emit m_wizard->followUpRequested(model::OperationKind::ReEncrypt);
         m_wizard->accept();
     });
+    connect(m_openRepair, &QPushButton::clicked, this, [this] {
+        // The main window opens Repair once this wizard is closed (one wizard at a time).
+        emit m_wizard->followUpRequested(model::OperationKind::Repair);
+        m_wizard->accept();
+    });
     connect(&m_countdownTimer, &QTimer::timeout, this, &ResultWizardPage::updateCountdown);
+}
+
+void ResultWizardPage::addSection(QWidget* widget, bool replacesFailures)
+{
+    m_section = widget;
+    m_sectionReplacesFailures = replacesFailures;
+    // Right after the failures table, before the spacer.
+    m_layout->insertWidget(m_spacerIndex, widget, 1);
+    ++m_spacerIndex;
 }
 
 void ResultWizardPage::initializePage()
@@ -150,6 +170,8 @@ void ResultWizardPage::showError(const QString& message)
                         "decryptable. Fix the cause and run the operation again."));
     m_failures->setRowCount(0);
     m_failures->hide();
+    if (m_section)
+        m_section->hide();
     m_layout->setStretch(m_spacerIndex, 1);
 }
 
@@ -203,7 +225,10 @@ void ResultWizardPage::showResult(const model::OperationResult& r)
             counts << tr("%1 re-wrapped").arg(countOf(r.dataKeysRewrapped, tr("data key"), tr("data keys")));
         if (r.operation == model::operationName(model::OperationKind::Rollback))
             counts << tr("%1 deleted").arg(countOf(r.dataKeysDeleted, tr("data key"), tr("data keys")));
-        if (r.verifyChecked >= 0)
+        if (r.verifyChecked >= 0 && r.operation == model::operationName(model::OperationKind::Repair))
+            counts << tr("verified with the current key: %1, %2 failed")
+                          .arg(countOf(r.verifyChecked, tr("value"), tr("values")), number(r.verifyFailed));
+        else if (r.verifyChecked >= 0)
             counts << tr("verified with the new key: %1, %2 failed")
                           .arg(countOf(r.verifyChecked, tr("value"), tr("values")), number(r.verifyFailed));
     }
@@ -230,8 +255,10 @@ void ResultWizardPage::showResult(const model::OperationResult& r)
     m_notes->setVisible(!notes.isEmpty());
 
     fillFailuresTable(m_failures, r.failures);
-    m_failures->setVisible(!r.failures.isEmpty());
-    m_layout->setStretch(m_spacerIndex, r.failures.isEmpty() ? 1 : 0);
+    m_failures->setVisible(!r.failures.isEmpty() && !m_sectionReplacesFailures);
+    if (m_section)
+        m_section->show();
+    m_layout->setStretch(m_spacerIndex, r.failures.isEmpty() && !m_section ? 1 : 0);
 
     // Through the API, the countdown concerns only the instances not reached.
     const bool everyInstanceReached = !r.instanceCalls.isEmpty() && r.instancesNotReached.isEmpty();
@@ -273,10 +300,16 @@ void ResultWizardPage::updateButtons()
     m_retry->setVisible(canRetry);
     const qint64 needRepair = result ? result->failures.size() - OperationWizard::retryableFailures(*result) : 0;
     m_repairHint->setVisible(needRepair > 0);
-    if (needRepair > 0)
+    m_openRepair->setVisible(needRepair > 0);
+    if (needRepair > 0 && m_wizard->kind() == model::OperationKind::Repair)
+        m_repairHint->setText(tr("%1 decrypt under no key that was given. Repair again with other "
+                                 "candidate keys or a backup of the data keys, or tick \"Clear values "
+                                 "nothing can decrypt\" and re-enter them in the server's UI.")
+                                  .arg(countOf(needRepair, tr("value"), tr("values"))));
+    else if (needRepair > 0)
         m_repairHint->setText(tr("%1 cannot be fixed by running again (a missing data key, a damaged "
-                                 "payload, a value under another key): use Repair (Operations ▸ "
-                                 "Repair…) or the command-line <tt>repair</tt> command.")
+                                 "payload, a value under another key): Repair (Operations ▸ Repair…, "
+                                 "or the command-line <tt>repair</tt>) finds the key that opens them.")
                                   .arg(countOf(needRepair, tr("failed value"), tr("failed values"))));
 }
 

@@ -36,6 +36,11 @@ public:
     static QByteArray resultJson(const model::OperationResult& result);
     bool exportFailures(bool json);
     qint64 secondsUntilOldKeysExpire() const;
+    // An operation's own section above the buttons (repair: the re-entry list). With
+    // `replacesFailures` the section lists the failures itself and the generic table stays hidden.
+    void addSection(QWidget* widget, bool replacesFailures);
+    // CSV field quoted as RFC 4180 wants it (shared by every CSV export of the wizards).
+    static QByteArray csvField(const QString& text);
 
 private:
     void showResult(const model::OperationResult& result);
@@ -52,6 +57,9 @@ private:
     QPushButton* m_exportJson;
     QPushButton* m_retry;
     QLabel* m_repairHint;
+    QPushButton* m_openRepair;
+    QWidget* m_section = nullptr;
+    bool m_sectionReplacesFailures = false;
     QLabel* m_countdown;
     QPushButton* m_reEncrypt;
     QLabel* m_configLabel;

@@ -24,6 +24,7 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
@@ -33,6 +34,8 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -72,6 +75,18 @@ QStringList visibleTexts(QWidget* root)
         }
     }
     return texts;
+}
+
+// Grabs the wizard into MK_SCREENSHOT_DIR (default: ./screenshots) as repair-1024x640-<name>.png.
+bool saveScreenshot(QWidget* wizard, const char* name)
+{
+    const QString outDir = qEnvironmentVariableIsEmpty("MK_SCREENSHOT_DIR")
+        ? QDir::currentPath() + QStringLiteral("/screenshots")
+        : qEnvironmentVariable("MK_SCREENSHOT_DIR");
+    QCoreApplication::sendPostedEvents();
+    return QDir().mkpath(outDir)
+        && wizard->grab().save(outDir + QStringLiteral("/repair-1024x640-")
+            + QString::fromLatin1(name) + QStringLiteral(".png"));
 }
 
 // RFC 4180 reader (quoted fields with doubled quotes, commas and line breaks inside).
@@ -129,6 +144,8 @@ private slots:
     void cancelMidRunLosesNothing();
     void reentryCsvQuoting();
     void movedAndDamagedPagesAt1024x640();
+    void candidatesFromFilesAndConfigs();
+    void refusalsOnThePreflight();
 
 private:
     // A copy of the repair fixture opened with `secretKey`; the path.
@@ -564,6 +581,10 @@ void TestRepairWizard::reportWithoutClearingOffersRepairAgain()
     if (QTest::currentTestFailed())
         return;
     QCOMPARE(wizard->repairResult()->remaining.size(), 2);
+    const QString notes = wizard->findChild<QLabel*>(QStringLiteral("resultNotesLabel"))->text();
+    QVERIFY2(notes.contains(QStringLiteral("Clear the values nothing can decrypt"))
+            && !notes.contains(QStringLiteral("--clear")),
+        qPrintable(notes));
     QCOMPARE(test::fileDigest(path), before); // nothing to re-wrap, re-encrypt or clear
     auto* reentry = wizard->findChild<QTableWidget*>(QStringLiteral("reentryTable"));
     QCOMPARE(reentry->rowCount(), 2);
@@ -677,16 +698,8 @@ void TestRepairWizard::movedAndDamagedPagesAt1024x640()
     QVERIFY(!path.isEmpty());
     const QStringList damaged = damageTwoValues(test::targetFor(path, test::kDefaultSecretKey));
     QCOMPARE(damaged.size(), 2);
-    const QString outDir = qEnvironmentVariableIsEmpty("MK_SCREENSHOT_DIR")
-        ? QDir::currentPath() + QStringLiteral("/screenshots")
-        : qEnvironmentVariable("MK_SCREENSHOT_DIR");
-    QVERIFY(QDir().mkpath(outDir));
-    const auto save = [&outDir](QWidget* wizard, const char* name) {
-        QCoreApplication::sendPostedEvents();
-        const QString file = outDir + QStringLiteral("/repair-1024x640-")
-            + QString::fromLatin1(name) + QStringLiteral(".png");
-        return wizard->grab().save(file);
-    };
+    const auto save
+        = [](QWidget* wizard, const char* name) { return saveScreenshot(wizard, name); };
     RepairWizard* wizard = openRepair();
     QVERIFY(wizard);
     wizard->resize(1024, 640);
@@ -727,6 +740,147 @@ void TestRepairWizard::movedAndDamagedPagesAt1024x640()
     QCOMPARE(result.remaining.size(), 0);
     const QString diff
         = test::mismatch(test::targetFor(path, test::kOtherKey), test::expectedWithout(damaged));
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
+}
+
+void TestRepairWizard::candidatesFromFilesAndConfigs()
+{
+    const QString path = openCopy(test::kOtherKey);
+    QVERIFY(!path.isEmpty());
+    const auto write = [this](const char* name, const QByteArray& bytes) {
+        QFile file(m_dir->filePath(QString::fromLatin1(name)));
+        return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size()
+            ? file.fileName()
+            : QString();
+    };
+    const QString keyFile = write("old.key", QByteArray(test::kDefaultSecretKey) + "\n");
+    const QString sameConfig = write(
+        "grafana.ini", "[security]\nsecret_key = " + QByteArray(test::kDefaultSecretKey) + "\n");
+    const QString otherConfig
+        = write("mosaicoo.ini", "[security]\nsecret_key = `" + test::kUnknownKey + "`\n");
+    QVERIFY(!keyFile.isEmpty() && !sameConfig.isEmpty() && !otherConfig.isEmpty());
+
+    RepairWizard* wizard = openRepair();
+    QVERIFY(wizard);
+    QVERIFY(test::clickForward(wizard));
+    auto* list = wizard->findChild<QListWidget*>(QStringLiteral("candidatesList"));
+    auto* banner = wizard->findChild<ui::MessageBanner*>(QStringLiteral("candidatesBanner"));
+    m_files->queueFile(keyFile);
+    QVERIFY(test::clickChild(wizard, QStringLiteral("addKeyFileButton")));
+    QCOMPARE(list->count(), 1);
+    QVERIFY(list->item(0)->text().startsWith(QStringLiteral("old.key — fingerprint ")));
+    // The same key through an old configuration file: refused as a duplicate, with a word why.
+    m_files->queueFile(sameConfig);
+    QVERIFY(test::clickChild(wizard, QStringLiteral("addConfigFileButton")));
+    QCOMPARE(list->count(), 1);
+    QVERIFY(!banner->isHidden());
+    QVERIFY2(banner->text().contains(QStringLiteral("already a candidate (old.key)")),
+        qPrintable(banner->text()));
+    m_files->queueFile(otherConfig);
+    QVERIFY(test::clickChild(wizard, QStringLiteral("addConfigFileButton")));
+    QCOMPARE(list->count(), 2);
+    QVERIFY(list->item(1)->text().contains(model::keyFingerprint(test::kUnknownKey)));
+    // A file that is not there: a message, no candidate.
+    m_files->queueFile(m_dir->filePath(QStringLiteral("missing.key")));
+    QVERIFY(test::clickChild(wizard, QStringLiteral("addKeyFileButton")));
+    QCOMPARE(list->count(), 2);
+    QCOMPARE(banner->type(), ui::MessageBanner::Type::Error);
+    // Remove takes the selected one out.
+    list->setCurrentRow(1);
+    QVERIFY(test::clickChild(wizard, QStringLiteral("removeCandidateButton")));
+    QCOMPARE(list->count(), 1);
+    QCOMPARE(
+        wizard->repairOptionsPage()->candidateSources(), QStringList {QStringLiteral("old.key")});
+
+    QSignalSpy preflight(wizard, &OperationWizard::preflightFinished);
+    QVERIFY(test::clickForward(wizard));
+    QVERIFY(preflight.wait(kJobTimeout));
+    QVERIFY(preflight.first().at(0).toBool());
+    QCOMPARE(wizard->preview()->candidates.size(), 1);
+    QCOMPARE(wizard->preview()->candidates.first().source, QStringLiteral("old.key"));
+    QVERIFY(!wizard->preview()->candidates.first().dataKeys.isEmpty());
+    QVERIFY(!wizard->preflight()->refused);
+    wizard->reject();
+    QTRY_VERIFY(!m_window->currentWizard());
+}
+
+void TestRepairWizard::refusalsOnThePreflight()
+{
+    // A server that wrote a moment ago (server_lock) and no candidate that explains the failures.
+    const QString path = test::copyFixture(test::repairFixture(), m_dir->path());
+    {
+        QSqlDatabase db
+            = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("stamp"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        // The synthetic fixture has no server_lock table; the real schema's columns.
+        QSqlQuery create(db);
+        QVERIFY(create.exec(
+            QStringLiteral("CREATE TABLE server_lock (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                           "operation_uid TEXT NOT NULL, version INTEGER NOT NULL, "
+                           "last_execution INTEGER NOT NULL)")));
+        QSqlQuery q(db);
+        QVERIFY(q.prepare(
+            QStringLiteral("INSERT INTO server_lock (operation_uid, version, last_execution) "
+                           "VALUES ('delete old login attempts', 1, ?)")));
+        q.addBindValue(QDateTime::currentSecsSinceEpoch());
+        QVERIFY(q.exec());
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("stamp"));
+    QSignalSpy census(m_window.get(), &ui::MainWindow::censusFinished);
+    m_window->openTarget(test::targetFor(path, test::kOtherKey));
+    QVERIFY(census.wait(60'000));
+    const QByteArray before = test::fileDigest(path);
+
+    RepairWizard* wizard = openRepair();
+    QVERIFY(wizard);
+    QVERIFY(test::clickForward(wizard)); // candidates: none
+    QSignalSpy preflight(wizard, &OperationWizard::preflightFinished);
+    QVERIFY(test::clickForward(wizard));
+    QVERIFY(preflight.wait(kJobTimeout));
+    QVERIFY(preflight.first().at(0).toBool());
+    QCOMPARE(test::fileDigest(path), before); // the preflight is a dry run
+    // Both refusals of the common preflight page, each with its own tick.
+    QVERIFY(wizard->preflight()->refused);
+    QVERIFY(wizard->preflight()->liveness.refused);
+    auto* keyBanner = wizard->findChild<ui::MessageBanner*>(QStringLiteral("keyCheckBanner"));
+    QVERIFY(keyBanner->isVisible());
+    QVERIFY2(keyBanner->text().contains(QStringLiteral("nor with any candidate key")),
+        qPrintable(keyBanner->text()));
+    // Advice in the wizard's terms, not the command line's.
+    QVERIFY2(keyBanner->text().contains(QStringLiteral("as a candidate (Back)"))
+            && !keyBanner->text().contains(QStringLiteral("--force")),
+        qPrintable(keyBanner->text()));
+    QVERIFY(wizard->findChild<QWidget*>(QStringLiteral("livenessBanner"))->isVisible());
+    QVERIFY(!test::canGoForward(wizard));
+    QVERIFY(test::clickChild(wizard, QStringLiteral("serversStoppedCheckBox")));
+    QVERIFY(!test::canGoForward(wizard)); // the key refusal still holds
+    checkMnemonics(wizard, "preflight with refusals");
+    wizard->resize(1024, 640);
+    QVERIFY(saveScreenshot(wizard, "3-preflight-refusals"));
+
+    // The right candidate lifts the key refusal (the preflight runs again on the way back).
+    QTest::mouseClick(wizard->button(QWizard::BackButton), Qt::LeftButton);
+    QCOMPARE(wizard->currentId(), int(OperationWizard::OptionsPageId));
+    QTest::keyClicks(wizard->findChild<QLineEdit*>(QStringLiteral("candidateKeyEdit")),
+        QString::fromLatin1(test::kDefaultSecretKey));
+    QSignalSpy again(wizard, &OperationWizard::preflightFinished);
+    QVERIFY(test::clickForward(wizard)); // Next adds the typed key
+    QCOMPARE(wizard->repairOptionsPage()->candidateKeys().size(), 1);
+    QVERIFY(again.wait(kJobTimeout));
+    QVERIFY(!wizard->preflight()->refused);
+    QVERIFY(wizard->preflight()->liveness.refused);
+    QVERIFY(!test::canGoForward(wizard));
+    QVERIFY(test::clickChild(wizard, QStringLiteral("serversStoppedCheckBox")));
+    QVERIFY(test::canGoForward(wizard));
+    // With the servers declared stopped the run goes through and repairs everything.
+    toConfirm(wizard);
+    runFromConfirm(wizard);
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(wizard->repairResult()->remaining.size(), 0);
+    const QString diff = test::mismatch(
+        test::targetFor(path, test::kOtherKey), test::expectedLines(test::repairFixture()));
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
 }
 

@@ -232,6 +232,8 @@ void PreflightWizardPage::showPreflight(const model::Preflight& p)
     m_refused = p.refused;
     if (p.refused) {
         m_keyBanner->showMessage(tr("Refused: %1").arg(p.refusal), MessageBanner::Type::Error);
+        if (m_wizard->kind() == model::OperationKind::Repair)
+            m_override->setText(tr("I am sure the current secret key is right: repair what the candidates open"));
         m_override->show();
     } else if (p.keyCheck.sampled > 0) {
         m_keyBanner->showMessage(tr("Secret key check: %1").arg(p.keyCheck.detail),

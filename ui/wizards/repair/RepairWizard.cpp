@@ -58,6 +58,16 @@ void fillValuesTable(QTableWidget* table, const QList<model::RepairValue>& value
     fitTableColumns(table, 0);
 }
 
+// The engine words its advice for the command line; the wizard names its own controls instead.
+QString inWizardTerms(QString text)
+{
+    text.replace(QStringLiteral("run repair with --clear-unrecoverable to remove them"),
+        QStringLiteral("tick \"Clear the values nothing can decrypt\" on the candidates page"));
+    text.replace(QStringLiteral("add the right one with --candidate-key-file, or run with --force"),
+        QStringLiteral("add the right one as a candidate (Back), or tick the override below"));
+    return text;
+}
+
 } // namespace
 
 RepairWizard::RepairWizard(const model::Target& target,
@@ -216,6 +226,8 @@ WizardJob<model::Result<model::OperationResult>> RepairWizard::runJob() const
             if (!result)
                 return std::unexpected(result.error());
             model::OperationResult operation = result->operation;
+            for (QString& note : operation.notes)
+                note = inWizardTerms(note);
             const QMutexLocker lock(&outcome->mutex);
             outcome->result = std::move(*result);
             return operation;
@@ -273,12 +285,17 @@ model::Preflight RepairWizard::toPreflight(const model::RepairResult& r, bool cl
     const model::Preflight& engine = r.operation.preflight;
     p.liveness = engine.liveness;
     p.refused = engine.refused;
-    p.refusal = engine.refusal;
+    p.refusal = inWizardTerms(engine.refusal);
     for (const QString& note : r.operation.notes) {
         if (note != engine.liveness.message
             && note != QLatin1String("Forced past the wrong-key refusal."))
-            p.warnings << note;
+            p.warnings << inWizardTerms(note);
     }
+    if (clearing && p.refused)
+        p.warnings.prepend(
+            QStringLiteral("Clearing is ticked while the current key looks wrong: if it is, "
+                           "clearing removes values that the right key opens. Add the right "
+                           "key as a candidate instead."));
     if (clearing && !r.cleared.isEmpty())
         p.irreversible << QStringLiteral(
             "%1 value(s) nothing decrypts are cleared; each must be re-entered "

@@ -27,6 +27,9 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -146,6 +149,7 @@ private slots:
     void movedAndDamagedPagesAt1024x640();
     void candidatesFromFilesAndConfigs();
     void refusalsOnThePreflight();
+    void missingDataKeysFromABackup();
 
 private:
     // A copy of the repair fixture opened with `secretKey`; the path.
@@ -555,6 +559,21 @@ void TestRepairWizard::clearingNeedsTheNameAndExportsOwners()
     csvOwners.sort();
     QCOMPARE(csvOwners, owners);
 
+    // "Export JSON…" writes the CLI's repair object: cleared[] with the owners.
+    const QString jsonPath = m_dir->filePath(QStringLiteral("repair.json"));
+    m_files->queueFile(jsonPath);
+    QVERIFY(test::clickChild(wizard, QStringLiteral("exportJsonButton")));
+    QFile jsonFile(jsonPath);
+    QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+    const QJsonObject json = QJsonDocument::fromJson(jsonFile.readAll()).object();
+    QCOMPARE(json.value(QStringLiteral("operation")).toString(), QStringLiteral("repair"));
+    const QJsonArray cleared = json.value(QStringLiteral("cleared")).toArray();
+    QCOMPARE(cleared.size(), 2);
+    QStringList jsonOwners {cleared.at(0).toObject().value(QStringLiteral("owner")).toString(),
+        cleared.at(1).toObject().value(QStringLiteral("owner")).toString()};
+    jsonOwners.sort();
+    QCOMPARE(jsonOwners, owners);
+
     // The engine: everything else keeps its plaintext; the two values are gone.
     const QString diff = test::mismatch(here, test::expectedWithout(damaged));
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
@@ -881,6 +900,51 @@ void TestRepairWizard::refusalsOnThePreflight()
     QCOMPARE(wizard->repairResult()->remaining.size(), 0);
     const QString diff = test::mismatch(
         test::targetFor(path, test::kOtherKey), test::expectedLines(test::repairFixture()));
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
+}
+
+void TestRepairWizard::missingDataKeysFromABackup()
+{
+    // Last night's SQLite copy still has two data_keys rows that a migration lost here.
+    const QString path = test::copyFixture(test::repairFixture(), m_dir->path());
+    const QString backup = m_dir->filePath(QStringLiteral("last-night.db"));
+    QVERIFY(QFile::copy(path, backup));
+    const model::Target here = test::targetFor(path, test::kDefaultSecretKey);
+    QStringList lost = test::deleteReferencedDataKeys(here, 2);
+    QCOMPARE(lost.size(), 2);
+    QVERIFY(!test::mismatch(here, test::expectedLines(test::repairFixture())).isEmpty());
+    QSignalSpy census(m_window.get(), &ui::MainWindow::censusFinished);
+    m_window->openTarget(here);
+    QVERIFY(census.wait(60'000));
+
+    RepairWizard* wizard = openRepair();
+    QVERIFY(wizard);
+    QVERIFY(test::clickForward(wizard));
+    m_files->queueFile(backup);
+    QVERIFY(test::clickChild(wizard, QStringLiteral("chooseDataKeysBackupButton")));
+    QCOMPARE(wizard->findChild<QLineEdit*>(QStringLiteral("dataKeysFromEdit"))->text(), backup);
+    QSignalSpy preflight(wizard, &OperationWizard::preflightFinished);
+    QVERIFY(test::clickForward(wizard));
+    QVERIFY(preflight.wait(kJobTimeout));
+    QVERIFY(preflight.first().at(0).toBool());
+    QCOMPARE(wizard->preview()->dataKeysRestored, 2);
+    int restore = 0;
+    auto* dataKeys = wizard->findChild<QTableWidget*>(QStringLiteral("preflightDataKeysTable"));
+    for (int r = 0; r < dataKeys->rowCount(); ++r)
+        restore += dataKeys->item(r, 6)->text() == QStringLiteral("restore") ? 1 : 0;
+    QCOMPARE(restore, 2);
+    toConfirm(wizard);
+    runFromConfirm(wizard);
+    if (QTest::currentTestFailed())
+        return;
+    QStringList restored = wizard->repairResult()->dataKeysRestoredIds;
+    restored.sort();
+    lost.sort();
+    QCOMPARE(restored, lost);
+    QVERIFY(wizard->findChild<QLabel*>(QStringLiteral("repairCountsLabel"))
+                ->text()
+                .contains(QStringLiteral("restored: <b>2</b>")));
+    const QString diff = test::mismatch(here, test::expectedLines(test::repairFixture()));
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
 }
 

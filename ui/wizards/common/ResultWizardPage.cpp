@@ -347,11 +347,6 @@ QByteArray ResultWizardPage::failuresCsv(const model::OperationResult& result)
     return csv;
 }
 
-QByteArray ResultWizardPage::resultJson(const model::OperationResult& result)
-{
-    return QJsonDocument(model::operationToJson(result)).toJson(QJsonDocument::Indented);
-}
-
 bool ResultWizardPage::exportFailures(bool json)
 {
     const auto& result = m_wizard->lastResult();
@@ -370,7 +365,7 @@ bool ResultWizardPage::exportFailures(bool json)
         m_banner->showMessage(tr("Cannot write %1: %2").arg(path, file.errorString()), MessageBanner::Type::Error);
         return false;
     }
-    file.write(json ? resultJson(*result) : failuresCsv(*result));
+    file.write(json ? m_wizard->lastResultJson() : failuresCsv(*result));
     if (!file.commit()) {
         m_banner->showMessage(tr("Cannot write %1: %2").arg(path, file.errorString()), MessageBanner::Type::Error);
         return false;

@@ -31,9 +31,9 @@ public:
     void initializePage() override;
     bool isComplete() const override;
 
-    // The export formats; return false with a message on error.
+    // The failures as CSV (the JSON export is OperationWizard::lastResultJson); exportFailures
+    // returns false with a message on error.
     static QByteArray failuresCsv(const model::OperationResult& result);
-    static QByteArray resultJson(const model::OperationResult& result);
     bool exportFailures(bool json);
     qint64 secondsUntilOldKeysExpire() const;
     // An operation's own section above the buttons (repair: the re-entry list). With

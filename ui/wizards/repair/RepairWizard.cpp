@@ -12,6 +12,7 @@
 
 #include <QDir>
 #include <QHBoxLayout>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QMutexLocker>
 #include <QPushButton>
@@ -232,6 +233,13 @@ WizardJob<model::Result<model::OperationResult>> RepairWizard::runJob() const
             outcome->result = std::move(*result);
             return operation;
         };
+}
+
+QByteArray RepairWizard::lastResultJson() const
+{
+    if (!m_result)
+        return OperationWizard::lastResultJson();
+    return QJsonDocument(model::repairToJson(*m_result)).toJson(QJsonDocument::Indented);
 }
 
 model::Preflight RepairWizard::toPreflight(const model::RepairResult& r, bool clearing)

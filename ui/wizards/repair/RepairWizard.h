@@ -41,6 +41,8 @@ public:
     int nextId() const override;
     WizardJob<model::Result<model::Preflight>> preflightJob() const override;
     WizardJob<model::Result<model::OperationResult>> runJob() const override;
+    // repairToJson: the CLI's `repair --json` object (cleared[], remaining[], candidates[], ...).
+    QByteArray lastResultJson() const override;
 
     RepairOptionsWizardPage* repairOptionsPage() const { return m_options; }
     // The engine's dry run behind the preflight, and the result of the last run.

@@ -777,8 +777,8 @@ void MainWindow::recordActivity(const model::ActivityEntry& entry)
 void MainWindow::setOperationsEnabled(bool enabled)
 {
     for (const char* name : {"actionReEncrypt", "actionRollback", "actionReEncryptDataKeys",
-                             "actionChangeSecretKey", "actionRotate", "actionConsolidate", "actionRepair", "actionBackup",
-                             "actionRestore"})
+                             "actionChangeSecretKey", "actionRotate", "actionConsolidate", "actionRepair",
+                             "actionBackup", "actionRestore"})
         findChild<QAction*>(QString::fromLatin1(name), Qt::FindDirectChildrenOnly)->setEnabled(enabled);
 }
 

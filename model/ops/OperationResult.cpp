@@ -20,6 +20,8 @@ QString operationName(OperationKind kind)
         return QStringLiteral("restore");
     case OperationKind::Consolidate:
         return QStringLiteral("consolidate");
+    case OperationKind::Repair:
+        return QStringLiteral("repair");
     }
     return {};
 }

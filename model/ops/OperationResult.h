@@ -24,6 +24,7 @@ enum class OperationKind
     Backup,          // backup
     Restore,         // restore
     Consolidate,     // consolidate (secrets-manager store)
+    Repair,          // repair
 };
 
 // CLI command name: "re-encrypt", "rollback", "re-encrypt-data-keys" (also for the change of the

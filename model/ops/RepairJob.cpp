@@ -19,6 +19,7 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMap>
 #include <QRegularExpression>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
@@ -71,7 +72,8 @@ QString humanOwner(const ValueRecord& record, const QByteArray& cellRaw)
     const QString owner = record.owner.isEmpty() ? record.rowId : record.owner;
     const QString& table = location.table;
     if (table == QLatin1String("data_source"))
-        return QStringLiteral("data source '%1'").arg(owner);
+        return record.org.isEmpty() ? QStringLiteral("data source '%1'").arg(owner)
+                                    : QStringLiteral("data source '%1' (org %2)").arg(owner, record.org);
     if (table == QLatin1String("plugin_setting"))
         return QStringLiteral("plugin '%1'").arg(owner);
     if (table == QLatin1String("alert_notification"))
@@ -371,6 +373,37 @@ Result<RepairResult> runRepair(const Target& target, const RepairOptions& option
         out.candidates[c].values = std::count_if(verdicts.cbegin(), verdicts.cend(),
                                                  [r](const Verdict& v) { return v.ring == r; });
     }
+    // Per location: what the current key, each candidate and nothing opens.
+    QList<int> candidateOfRing(static_cast<qsizetype>(rings.size()), -1);
+    for (qsizetype c = 0; c < ringOfCandidate.size(); ++c) {
+        const int r = ringOfCandidate.at(c);
+        if (r > 0 && candidateOfRing.at(r) < 0)
+            candidateOfRing[r] = static_cast<int>(c);
+    }
+    QMap<int, RepairLocation> byLocation;
+    for (qsizetype i = 0; i < records.size(); ++i) {
+        const int index = records.at(i).locationIndex;
+        RepairLocation& location = byLocation[index];
+        if (location.table.isEmpty()) {
+            location.table = catalog.at(index).table;
+            location.column = catalog.at(index).column;
+            location.openedByCandidate = QList<qint64>(out.candidates.size(), 0);
+        }
+        ++location.values;
+        if (isEnvelope(records.at(i).format))
+            ++location.envelope;
+        else if (isLegacy(records.at(i).format))
+            ++location.legacy;
+        const int r = verdicts.at(i).ring;
+        if (r == 0)
+            ++location.openedByCurrent;
+        else if (r > 0 && candidateOfRing.at(r) >= 0)
+            ++location.openedByCandidate[candidateOfRing.at(r)];
+        else if (r < 0)
+            ++location.lost;
+    }
+    out.locations = byLocation.values();
+
     const qint64 judged = opensNow + explained + unexplainedKeyFailures;
     if (judged > 0 && unexplainedKeyFailures * 2 > judged) {
         result.refused = true;
@@ -382,6 +415,9 @@ Result<RepairResult> runRepair(const Target& target, const RepairOptions& option
                              .arg(judged);
         if (!options.force)
             return fail(ErrorKind::Refused, result.refusal);
+        // Kept in the preflight part: a forced dry run (the wizard's preflight) shows the refusal.
+        result.preflight.refused = true;
+        result.preflight.refusal = result.refusal;
         result.refused = false;
         result.notes << QStringLiteral("Forced past the wrong-key refusal.");
     }
@@ -401,6 +437,12 @@ Result<RepairResult> runRepair(const Target& target, const RepairOptions& option
         key.id = id;
         key.references = byKey.value(id).size();
         key.fromBackup = backupById.contains(id);
+        if (const auto row = std::find_if(rows.cbegin(), rows.cend(), [&id](const store::DataKeyRow& r) { return r.id == id; });
+            row != rows.cend()) {
+            key.label = row->label;
+            key.provider = row->provider;
+            key.active = row->active;
+        }
         const auto found = keyRing.constFind(id);
         if (found != keyRing.cend())
             key.foundUnder = *found == 0 ? QStringLiteral("current")
@@ -727,6 +769,19 @@ QJsonObject repairToJson(const RepairResult& r)
                                 {QStringLiteral("fromBackup"), k.fromBackup},
                                 {QStringLiteral("action"), k.action}});
     o.insert(QStringLiteral("dataKeys"), keys);
+    QJsonArray locations;
+    for (const RepairLocation& l : r.locations) {
+        QJsonArray perCandidate;
+        for (const qint64 n : l.openedByCandidate)
+            perCandidate.append(n);
+        locations.append(QJsonObject{{QStringLiteral("table"), l.table},
+                                     {QStringLiteral("column"), l.column},
+                                     {QStringLiteral("values"), l.values},
+                                     {QStringLiteral("openedByCurrent"), l.openedByCurrent},
+                                     {QStringLiteral("openedByCandidate"), perCandidate},
+                                     {QStringLiteral("lost"), l.lost}});
+    }
+    o.insert(QStringLiteral("locations"), locations);
     return o;
 }
 

@@ -58,10 +58,26 @@ struct CandidateOutcome
 struct DataKeyRepair
 {
     QString id;
+    QString label;    // as stored here (or in the backup for a missing key)
+    QString provider;
+    bool active = false;
     qint64 references = 0;
     QString foundUnder; // "current", "candidate 1 (file)", "" = nothing proves a key
     bool fromBackup = false;
     QString action;     // "keep", "rewrap", "restore", "none", "unreferenced"
+};
+
+// One location as repair judges it: how many of its values each key opens.
+struct RepairLocation
+{
+    QString table;
+    QString column;
+    qint64 values = 0;
+    qint64 envelope = 0;
+    qint64 legacy = 0;
+    qint64 openedByCurrent = 0;
+    QList<qint64> openedByCandidate; // per RepairResult::candidates entry (0 for a repeated key)
+    qint64 lost = 0;                 // nothing opens them (cleared only on request)
 };
 
 struct RepairResult
@@ -79,6 +95,7 @@ struct RepairResult
     QList<RepairValue> remaining; // still undecryptable after the run (dry run: predicted)
     QList<CandidateOutcome> candidates;
     QList<DataKeyRepair> dataKeys;
+    QList<RepairLocation> locations; // in catalog order
     QStringList unreferencedDataKeys; // no value names them: cannot be attributed; left alone
 };
 

@@ -59,6 +59,7 @@ QList<ValueRecord> recordsOfCell(int locationIndex,
         record.rowId = cell.rowId;
         record.field = field;
         record.owner = cell.owner;
+        record.org = cell.org;
         record.updated = cell.updated;
         return record;
     };

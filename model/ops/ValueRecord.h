@@ -46,6 +46,7 @@ struct ValueRecord
     QString rowId;
     QString field;          // fixture naming: column name, JSON key, JSON path
     QString owner;          // data source name, plugin id, user login, ...
+    QString org;            // the owner's organisation id where the location has one (data sources)
     QString updated;
     ValueFormat format = ValueFormat::Malformed;
     QString dataKeyId;      // envelope values only

@@ -95,6 +95,9 @@ Result<QList<Cell>> selectCells(Database& db, const SecretLocation& l, const QSt
     const bool hasUpdated = !l.updatedColumn.isEmpty() && schema->hasColumn(l.table, l.updatedColumn);
     if (hasUpdated)
         select << QStringLiteral("t.") + q(l.updatedColumn);
+    const bool hasOrg = !l.ownerOrgColumn.isEmpty() && schema->hasColumn(l.table, l.ownerOrgColumn);
+    if (hasOrg)
+        select << QStringLiteral("t.") + q(l.ownerOrgColumn);
 
     QVariantList binds;
     QStringList where;
@@ -154,6 +157,8 @@ Result<QList<Cell>> selectCells(Database& db, const SecretLocation& l, const QSt
         c.owner = ownerValues.isEmpty() ? c.rowId : ownerValues.join(QStringLiteral(" / "));
         if (hasUpdated)
             c.updated = displayText(query.value(i++));
+        if (hasOrg)
+            c.org = displayText(query.value(i++));
         cells.append(std::move(c));
     }
     return cells;

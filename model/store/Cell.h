@@ -21,6 +21,7 @@ struct Cell
     bool isNull = false;
     bool isBlob = false; // storage class was BLOB (SQLite typeof / bytea / BLOB column)
     QString owner;       // display only
+    QString org;         // the row's organisation id when the location has one (data_source.org_id)
     QString updated;     // the updated column as text, or empty
 };
 

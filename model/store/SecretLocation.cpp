@@ -43,6 +43,7 @@ QList<SecretLocation> buildCatalog()
 
     SecretLocation ds = make("data_source", "secure_json_data", C::JsonMap, E::StdBase64);
     ds.ownerColumns = {QStringLiteral("name")};
+    ds.ownerOrgColumn = QStringLiteral("org_id");
     ds.updatedColumn = QStringLiteral("updated");
     all << ds;
 

@@ -33,6 +33,7 @@ struct SecretLocation
     Encoding encoding = Encoding::StdBase64;
     QStringList ownerColumns;  // plain columns of the row shown as owner (only those that exist are read)
     QString ownerUserIdColumn; // if set and table `user` exists: user login via user.id = this column
+    QString ownerOrgColumn;    // if set and present: the row's organisation (Cell::org), for reports
     QString updatedColumn;     // set to now on write (if it exists), or empty
     bool migratedUpstream = true; // Grafana's own re-encrypt/rollback touches it
     bool legacyOnly = false;      // always encrypted with secret_key (alert_notification)

@@ -1,9 +1,14 @@
 // Renders every page of the re-encrypt wizard (on broken.db, so the preflight and the result have
-// failures to show) and the change-secret-key options and result pages into the build folder;
+// failures to show), the change-secret-key options and result pages and the Repair wizard's pages
+// (a moved copy of mixed-default-key.db with two values nothing opens) into the build folder;
 // with MK_UPDATE_SCREENSHOTS=1 into docs/screenshots/wizard-*.png for the README.
+#include "model/store/SecretLocation.h"
 #include "tests/gui/GuiTestSupport.h"
 #include "tests/gui/WizardTestSupport.h"
 #include "tests/support/TestData.h"
+#include "tests/unit/ops/OperationsTestSupport.h"
+#include "tests/unit/ops/OpsTestSupport.h"
+#include "tests/unit/ops/RepairTestSupport.h"
 #include "ui/common/FakePrompter.h"
 #include "ui/main/MainWindow.h"
 #include "ui/wizards/common/FakeFileChooser.h"
@@ -17,6 +22,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStyleFactory>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -36,6 +42,7 @@ private slots:
     void initTestCase();
     void reEncryptPages();
     void changeKeyPages();
+    void repairPages();
 
 private:
     void save(QWidget* wizard, const char* name);
@@ -184,6 +191,67 @@ void TestWizardScreenshots::changeKeyPages()
     QVERIFY(finished.wait(kTimeout));
     QTRY_COMPARE_WITH_TIMEOUT(wizard->currentId(), int(OperationWizard::ResultPageId), 5'000);
     save(wizard, "change-key-7-result");
+    wizard->reject();
+}
+
+void TestWizardScreenshots::repairPages()
+{
+    test::failOnThreadingWarnings();
+    QTemporaryDir dir;
+    auto window = std::make_unique<ui::MainWindow>(m_prompter,
+                                                   model::ActivityLog(dir.filePath(QStringLiteral("activity.jsonl"))));
+    window->setFileChooser(&m_files);
+    window->resize(1280, 800);
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+    // Written under the default key, now on a server with another key; a data source's and a
+    // user's token under a key nobody has.
+    const QString path = test::copyFixture(test::repairFixture(), dir.path());
+    const model::Target old = test::targetFor(path, test::kDefaultSecretKey);
+    QStringList wanted{QStringLiteral("data_source.secure_json_data"), QStringLiteral("user_auth.o_auth_access_token")};
+    for (const model::ValueRecord& v : test::scanValues(old)) {
+        const QString key = store::secretLocations().at(v.locationIndex).key;
+        if (!wanted.contains(key) || v.problem)
+            continue;
+        const QByteArray payload = test::undecryptablePayload(old, QByteArray(64, 'x'), crypto::Algorithm::AesCfb);
+        QVERIFY(test::replaceValue(old, key, v.rowId, v.field, payload));
+        wanted.removeOne(key);
+    }
+    QVERIFY(wanted.isEmpty());
+    QSignalSpy census(window.get(), &ui::MainWindow::censusFinished);
+    window->openTarget(test::targetFor(path, test::kOtherKey));
+    QVERIFY(census.wait(60'000));
+
+    QVERIFY(test::triggerAction(window.get(), QStringLiteral("actionRepair")));
+    OperationWizard* wizard = window->currentWizard();
+    QVERIFY(wizard);
+    wizard->resize(kWizardSize);
+    QVERIFY(QTest::qWaitForWindowExposed(wizard));
+    save(wizard, "repair-1-intro");
+    QVERIFY(test::clickForward(wizard));
+    QTest::keyClicks(wizard->findChild<QLineEdit*>(QStringLiteral("candidateKeyEdit")),
+                     QString::fromLatin1(test::kDefaultSecretKey));
+    QVERIFY(test::clickChild(wizard, QStringLiteral("addCandidateKeyButton")));
+    QVERIFY(test::clickChild(wizard, QStringLiteral("clearUnrecoverableCheckBox")));
+    save(wizard, "repair-2-candidates");
+    QSignalSpy preflight(wizard, &OperationWizard::preflightFinished);
+    QVERIFY(test::clickForward(wizard));
+    QVERIFY(preflight.wait(kTimeout));
+    auto* tabs = wizard->findChild<QTabWidget*>(QStringLiteral("preflightTabs"));
+    tabs->setCurrentIndex(4); // who opens what
+    save(wizard, "repair-3-preflight");
+    tabs->setCurrentIndex(5); // lost values
+    save(wizard, "repair-3-preflight-lost");
+    QVERIFY(test::clickForward(wizard));
+    QVERIFY(test::clickChild(wizard, QStringLiteral("skipBackupCheckBox")));
+    QVERIFY(test::clickForward(wizard));
+    QTest::keyClicks(wizard->findChild<QLineEdit*>(QStringLiteral("confirmNameEdit")), QStringLiteral("mixed-default-key.db"));
+    save(wizard, "repair-5-confirm");
+    QSignalSpy finished(wizard, &OperationWizard::runFinished);
+    QVERIFY(test::clickForward(wizard));
+    QVERIFY(finished.wait(kTimeout));
+    QTRY_COMPARE_WITH_TIMEOUT(wizard->currentId(), int(OperationWizard::ResultPageId), 5'000);
+    save(wizard, "repair-7-result");
     wizard->reject();
 }
 

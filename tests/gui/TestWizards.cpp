@@ -518,6 +518,13 @@ void TestWizards::brokenDatabaseReportsEveryFailure()
     QVERIFY2(hint->text().contains(QStringLiteral("7 failed values")), qPrintable(hint->text()));
     QVERIFY(hint->text().contains(QStringLiteral("Operations ▸ Repair…")));
     QVERIFY(hint->text().contains(QStringLiteral("<tt>repair</tt>")));
+    // Its Repair… button closes this wizard and opens the Repair wizard on the same database.
+    QVERIFY(test::clickChild(wizard, QStringLiteral("openRepairButton")));
+    QTRY_VERIFY(m_window->currentWizard() && m_window->currentWizard() != wizard);
+    QCOMPARE(m_window->currentWizard()->objectName(), QStringLiteral("repairWizard"));
+    QCOMPARE(m_window->currentWizard()->kind(), model::OperationKind::Repair);
+    m_window->currentWizard()->reject();
+    QTRY_VERIFY(!m_window->currentWizard());
 }
 
 void TestWizards::rotateSkipsBackupAndCountsDown()

@@ -22,6 +22,11 @@ const QList<std::pair<QRegularExpression, QString>>& replacements()
             return QRegularExpression(QString::fromLatin1(pattern), QRegularExpression::CaseInsensitiveOption);
         };
         return QList<std::pair<QRegularExpression, QString>>{
+            // Repair's advice.
+            {re("\\brun repair with --clear-unrecoverable to remove them"),
+             tr("tick \u201cClear the values nothing can decrypt\u201d on the Candidates page to remove them")},
+            {re("\\badd the right one with --candidate-key-file, or run with --force"),
+             tr("add the right one as a candidate (Back), or tick the override below")},
             {re("\\brun with --force to go on anyway"),
              tr("tick \u201cI am sure the secret key is right\u201d on the Preflight page to go on anyway")},
             {re("\\brun with --force to\\b"), tr("tick the override box on the Preflight page to")},

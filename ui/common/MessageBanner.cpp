@@ -17,6 +17,7 @@ MessageBanner::MessageBanner(QWidget* parent)
     , m_icon(new QLabel(this))
     , m_text(new QLabel(this))
     , m_action(new QPushButton(this))
+    , m_secondAction(new QPushButton(this))
     , m_close(new QToolButton(this))
 {
     setObjectName(QStringLiteral("messageBanner"));
@@ -28,6 +29,8 @@ MessageBanner::MessageBanner(QWidget* parent)
     m_text->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     m_action->setObjectName(QStringLiteral("messageActionButton"));
     m_action->hide();
+    m_secondAction->setObjectName(QStringLiteral("messageSecondActionButton"));
+    m_secondAction->hide();
     m_close->setObjectName(QStringLiteral("messageCloseButton"));
     m_close->setAccessibleName(tr("Close message"));
     m_close->setToolTip(tr("Close"));
@@ -40,12 +43,14 @@ MessageBanner::MessageBanner(QWidget* parent)
     layout->addWidget(m_icon, 0, Qt::AlignTop);
     layout->addWidget(m_text, 1);
     layout->addWidget(m_action, 0, Qt::AlignVCenter);
+    layout->addWidget(m_secondAction, 0, Qt::AlignVCenter);
     layout->addWidget(m_close, 0, Qt::AlignTop);
 
     m_autoHide.setSingleShot(true);
     connect(&m_autoHide, &QTimer::timeout, this, &MessageBanner::hideMessage);
     connect(m_close, &QToolButton::clicked, this, &MessageBanner::hideMessage);
     connect(m_action, &QPushButton::clicked, this, &MessageBanner::actionTriggered);
+    connect(m_secondAction, &QPushButton::clicked, this, &MessageBanner::secondActionTriggered);
     hide();
 }
 
@@ -66,6 +71,12 @@ void MessageBanner::setActionText(const QString& text)
 {
     m_action->setText(text);
     m_action->setVisible(!text.isEmpty());
+}
+
+void MessageBanner::setSecondActionText(const QString& text)
+{
+    m_secondAction->setText(text);
+    m_secondAction->setVisible(!text.isEmpty());
 }
 
 void MessageBanner::hideMessage()

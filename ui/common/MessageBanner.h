@@ -31,6 +31,8 @@ public:
     void showMessage(const QString& text, Type type, int autoHideMs = 0);
     // Adds a button that emits actionTriggered() (empty text: no button).
     void setActionText(const QString& text);
+    // A second button (the health banner's "Repair…") that emits secondActionTriggered().
+    void setSecondActionText(const QString& text);
     void hideMessage();
 
     QString text() const;
@@ -38,6 +40,7 @@ public:
 
 signals:
     void actionTriggered();
+    void secondActionTriggered();
     void closed();
 
 protected:
@@ -49,6 +52,7 @@ private:
     QLabel* m_icon;
     QLabel* m_text;
     QPushButton* m_action;
+    QPushButton* m_secondAction;
     QToolButton* m_close;
     QTimer m_autoHide;
     Type m_type = Type::Information;

@@ -23,6 +23,7 @@
 #include "ui/wizards/rewrap/RewrapDataKeysWizard.h"
 #include "ui/wizards/rollback/RollbackWizard.h"
 #include "ui/wizards/consolidate/ConsolidateWizard.h"
+#include "ui/wizards/repair/RepairWizard.h"
 #include "ui/wizards/rotate/RotateWizard.h"
 
 #include <QAction>
@@ -143,6 +144,8 @@ MainWindow::MainWindow(Prompter& prompter, model::ActivityLog log, QWidget* pare
     connect(m_dataKeys, &DataKeysPane::rotateRequested, this, [this] { startOperation(model::OperationKind::Rotate); });
     connect(m_dataKeys, &DataKeysPane::reEncryptDataKeysRequested, this,
             [this] { startOperation(model::OperationKind::RewrapDataKeys); });
+    connect(m_healthBanner, &MessageBanner::secondActionTriggered, this,
+            [this] { startOperation(model::OperationKind::Repair); });
     connect(m_healthBanner, &MessageBanner::actionTriggered, this, [this] {
         if (m_healthActionVerifies) {
             findChild<QAction*>(QStringLiteral("actionVerify"), Qt::FindDirectChildrenOnly)->trigger();
@@ -202,6 +205,7 @@ void MainWindow::backUp()
         return;
     if (QFileInfo::exists(path)) {
         m_healthBanner->setActionText({});
+        m_healthBanner->setSecondActionText({});
         m_healthBanner->showMessage(tr("%1 exists already: a backup never replaces a file, choose another name.")
                                         .arg(path),
                                     MessageBanner::Type::Error);
@@ -249,6 +253,7 @@ void MainWindow::onFileJobFinished()
     entry.operation = job == FileJob::Backup ? QStringLiteral("backup") : QStringLiteral("restore");
     entry.database = m_databaseName;
     m_healthBanner->setActionText({});
+    m_healthBanner->setSecondActionText({});
     if (!result) {
         m_healthBanner->showMessage(job == FileJob::Backup
                                         ? tr("The backup failed: %1").arg(result.error().message)
@@ -402,7 +407,11 @@ void MainWindow::createActions()
          model::OperationKind::Rotate, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T)},
         {"actionConsolidate", tr("Co&nsolidate Secrets Manager…"), tr("Consolidate"),
          tr("Re-encrypt the secrets manager's values under today's data key of its current provider"),
-         model::OperationKind::Consolidate, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M)}};
+         model::OperationKind::Consolidate, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M)},
+        {"actionRepair", tr("&Repair…"), tr("Repair"),
+         tr("Find the key that opens the values that do not decrypt, restore lost data keys, clear "
+            "what nothing opens"),
+         model::OperationKind::Repair, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P)}};
     for (const auto& op : operations) {
         auto* a = makeAction(this, op.name, op.text, op.key);
         a->setIconText(op.iconText);
@@ -499,6 +508,8 @@ void MainWindow::createMenus()
     for (const char* name : {"actionReEncrypt", "actionRollback", "actionReEncryptDataKeys",
                              "actionChangeSecretKey", "actionRotate", "actionConsolidate"})
         operations->addAction(action(name));
+    operations->addSeparator();
+    operations->addAction(action("actionRepair"));
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->setObjectName(QStringLiteral("helpMenu"));
@@ -575,6 +586,7 @@ ConnectionDialog* MainWindow::showConnectionDialog(int page)
 void MainWindow::showStartupError(const QString& message)
 {
     m_healthBanner->setActionText({});
+    m_healthBanner->setSecondActionText({});
     m_healthBanner->showMessage(message, MessageBanner::Type::Error);
 }
 
@@ -604,6 +616,7 @@ void MainWindow::openTarget(const model::Target& target)
     m_healthBanner->hideMessage();
     m_healthBanner->setActionText(tr("Show them"));
     m_healthActionVerifies = false;
+    m_healthBanner->setSecondActionText({});
     if (target.usesPublicDefaultKey()) {
         m_keyBanner->showMessage(
             tr("This installation uses the public default secret key (SW2YcwTIb9zpOOhoPsMm). "
@@ -668,6 +681,7 @@ void MainWindow::onCensusFinished()
     if (!result) {
         m_overview->setError(result.error().message);
         m_healthBanner->setActionText({});
+        m_healthBanner->setSecondActionText({});
         m_healthBanner->showMessage(tr("The census failed: %1").arg(result.error().message),
                                     MessageBanner::Type::Error);
         emit censusFinished(false);
@@ -779,6 +793,7 @@ bool MainWindow::showStaleVerifyBanner()
     const qint64 failing = m_runSinceVerify ? m_runSinceVerify->failed : m_lastVerify->failed;
     m_healthActionVerifies = true;
     m_healthBanner->setActionText(staleVerify ? tr("Verify Again") : tr("Verify"));
+    m_healthBanner->setSecondActionText(failing > 0 ? tr("Re&pair…") : QString());
     m_healthBanner->showMessage(text, failing > 0 ? MessageBanner::Type::Error : MessageBanner::Type::Warning);
     return true;
 }
@@ -789,6 +804,7 @@ void MainWindow::updateHealthBanner(qint64 failing, qint64 total, bool verified)
     if (failing <= 0) {
         if (verified) {
             m_healthBanner->setActionText({});
+            m_healthBanner->setSecondActionText({});
             m_healthBanner->showMessage(total == 1 ? tr("The one value decrypts.")
                                                    : tr("All %1 values decrypt.").arg(locale.toString(total)),
                                         MessageBanner::Type::Positive, 8000);
@@ -799,6 +815,7 @@ void MainWindow::updateHealthBanner(qint64 failing, qint64 total, bool verified)
     }
     m_healthBanner->setActionText(tr("Show them"));
     m_healthActionVerifies = false;
+    m_healthBanner->setSecondActionText(tr("Re&pair…"));
     const QString text = verified
         ? tr("%1 of %2 cannot be decrypted.")
               .arg(locale.toString(failing), countOf(total, tr("value"), tr("values")))
@@ -837,8 +854,8 @@ void MainWindow::recordActivity(const model::ActivityEntry& entry)
 void MainWindow::setOperationsEnabled(bool enabled)
 {
     for (const char* name : {"actionReEncrypt", "actionRollback", "actionReEncryptDataKeys",
-                             "actionChangeSecretKey", "actionRotate", "actionConsolidate", "actionBackup",
-                             "actionRestore"})
+                             "actionChangeSecretKey", "actionRotate", "actionConsolidate", "actionRepair",
+                             "actionBackup", "actionRestore"})
         findChild<QAction*>(QString::fromLatin1(name), Qt::FindDirectChildrenOnly)->setEnabled(enabled);
 }
 
@@ -877,6 +894,9 @@ OperationWizard* MainWindow::startOperation(model::OperationKind kind)
     case model::OperationKind::Consolidate:
         wizard = new ConsolidateWizard(*m_target, m_databaseName, m_prompter, *m_files, this);
         break;
+    case model::OperationKind::Repair:
+        wizard = new RepairWizard(*m_target, m_databaseName, m_prompter, *m_files, this);
+        break;
     case model::OperationKind::Backup:
     case model::OperationKind::Restore:
         return nullptr;
@@ -910,6 +930,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     if (m_wizard && m_wizard->isRunning()) {
         m_healthBanner->setActionText({});
+        m_healthBanner->setSecondActionText({});
         m_healthBanner->showMessage(tr("An operation is running: cancel it in its wizard first."),
                                     MessageBanner::Type::Warning, 8000);
         m_wizard->raise();

@@ -449,6 +449,8 @@ void TestRepair::valuesNothingCanOpen()
         owners << v.owner;
     owners.sort();
     QVERIFY2(owners.at(0).startsWith(QLatin1String("data source '")), qPrintable(owners.join(QLatin1Char('|'))));
+    // The issue asks for the data source's name and org (every data source of the fixture is in org 1).
+    QVERIFY2(owners.at(0).endsWith(QLatin1String("' (org 1)")), qPrintable(owners.at(0)));
     QVERIFY2(owners.at(1).startsWith(QLatin1String("user login '")), qPrintable(owners.join(QLatin1Char('|'))));
     QCOMPARE(cleared->remaining.size(), 0);
     QCOMPARE(model::exitCodeFor(*cleared), 0);

@@ -29,11 +29,18 @@ ConfirmWizardPage::ConfirmWizardPage(OperationWizard* wizard)
     m_nameLabel->setBuddy(m_name);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
+    m_sectionIndex = layout->count();
     layout->addSpacing(8);
     layout->addWidget(m_nameLabel);
     layout->addWidget(m_name);
     layout->addStretch(1);
     connect(m_name, &QLineEdit::textChanged, this, &ConfirmWizardPage::completeChanged);
+}
+
+void ConfirmWizardPage::addSection(QWidget* widget, int stretch)
+{
+    auto* box = qobject_cast<QVBoxLayout*>(layout());
+    box->insertWidget(m_sectionIndex++, widget, stretch);
 }
 
 bool ConfirmWizardPage::needsTypedName() const

@@ -20,6 +20,8 @@ public:
 
     void initializePage() override;
     bool isComplete() const override;
+    // An operation's own section below the summary (repair: the values that will be cleared).
+    void addSection(QWidget* widget, int stretch = 0);
     bool needsTypedName() const;
 
 private:
@@ -27,6 +29,7 @@ private:
     QLabel* m_summary;
     QLabel* m_nameLabel;
     QLineEdit* m_name;
+    int m_sectionIndex = 0;
 };
 
 } // namespace mk::ui

@@ -12,4 +12,12 @@ QString DialogFileChooser::chooseSaveFile(QWidget* parent,
     return QFileDialog::getSaveFileName(parent, title, suggestedPath, filter);
 }
 
+QString DialogFileChooser::chooseOpenFile(QWidget* parent,
+                                          const QString& title,
+                                          const QString& directory,
+                                          const QString& filter)
+{
+    return QFileDialog::getOpenFileName(parent, title, directory, filter);
+}
+
 } // namespace mk::ui

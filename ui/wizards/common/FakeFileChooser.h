@@ -7,7 +7,8 @@
 
 namespace mk::ui {
 
-// FileChooser for tests: paths come from a queue (empty queue: cancelled). Titles are recorded.
+// FileChooser for tests: paths come from one queue for both kinds of picker (empty queue:
+// cancelled). Titles are recorded.
 class FakeFileChooser final : public FileChooser
 {
 public:
@@ -17,6 +18,10 @@ public:
     QString chooseSaveFile(QWidget* parent,
                            const QString& title,
                            const QString& suggestedPath,
+                           const QString& filter) override;
+    QString chooseOpenFile(QWidget* parent,
+                           const QString& title,
+                           const QString& directory,
                            const QString& filter) override;
 
 private:

@@ -6,8 +6,9 @@ class QWidget;
 
 namespace mk::ui {
 
-// Save-file pickers of the wizards (backup path, failure export, new secret key file), injected so
-// that tests answer them without a blocking dialog (FakeFileChooser).
+// File pickers of the wizards (backup path, failure export, new secret key file; repair's candidate
+// key and configuration files), injected so that tests answer them without a blocking dialog
+// (FakeFileChooser).
 class FileChooser
 {
 public:
@@ -17,6 +18,11 @@ public:
     virtual QString chooseSaveFile(QWidget* parent,
                                    const QString& title,
                                    const QString& suggestedPath,
+                                   const QString& filter) = 0;
+    // An existing file to read; empty when cancelled.
+    virtual QString chooseOpenFile(QWidget* parent,
+                                   const QString& title,
+                                   const QString& directory,
                                    const QString& filter) = 0;
 
 protected:

@@ -12,8 +12,11 @@
 #include "ui/wizards/common/ResultWizardPage.h"
 #include "ui/wizards/common/RunWizardPage.h"
 
+#include "model/ops/JsonReport.h"
+
 #include <QAbstractButton>
 #include <QFileInfo>
+#include <QJsonDocument>
 
 namespace mk::ui {
 
@@ -158,6 +161,11 @@ model::OperationOptions OperationWizard::commonOptions() const
     if (m_adjuster)
         m_adjuster(options);
     return options;
+}
+
+QByteArray OperationWizard::lastResultJson() const
+{
+    return m_result ? QJsonDocument(model::operationToJson(*m_result)).toJson(QJsonDocument::Indented) : QByteArray();
 }
 
 bool OperationWizard::canRetry() const

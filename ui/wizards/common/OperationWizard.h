@@ -83,6 +83,8 @@ public:
     // that need Repair.
     static qint64 retryableFailures(const model::OperationResult& result);
     static bool isRetryable(model::FailureReason reason);
+    // The last result as "Export JSON…" writes it (the CLI's --json object of the operation).
+    virtual QByteArray lastResultJson() const;
     // The run commits everything at once (otherwise batch by batch).
     virtual bool commitsInOneTransaction() const { return false; }
     // The options the preflight's counts depend on (rollback: the format), to tell when they changed.
@@ -124,6 +126,7 @@ public:
     void reject() override;
 
 signals:
+    void preflightStarted();
     void preflightFinished(bool ok);
     void backupFinished(bool ok);
     void runStarted();

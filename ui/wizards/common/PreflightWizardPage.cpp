@@ -167,6 +167,12 @@ void PreflightWizardPage::start()
     m_stop = makeStopFlag();
     m_watcher.setFuture(startWizardJob(m_wizard->pool(), m_wizard->preflightJob(), m_stop));
     emit completeChanged();
+    emit m_wizard->preflightStarted();
+}
+
+void PreflightWizardPage::addDetailsTab(QWidget* widget, const QString& title)
+{
+    m_tabs->addTab(widget, title);
 }
 
 void PreflightWizardPage::onFinished()
@@ -238,6 +244,8 @@ void PreflightWizardPage::showPreflight(const model::Preflight& p)
     m_refused = p.refused;
     if (p.refused) {
         m_keyBanner->showMessage(tr("Refused: %1").arg(guiWording(p.refusal)), MessageBanner::Type::Error);
+        if (m_wizard->kind() == model::OperationKind::Repair)
+            m_override->setText(tr("I am sure the current secret key is right: repair what the candidates open"));
         m_override->show();
     } else if (p.keyCheck.sampled > 0) {
         m_keyBanner->showMessage(tr("Secret key check: %1").arg(guiWording(p.keyCheck.detail)),
@@ -289,7 +297,9 @@ void PreflightWizardPage::showPreflight(const model::Preflight& p)
     // Offered whenever legacy values are rewritten: the sample cannot see every short one.
     const bool legacyRewritten = std::any_of(p.locations.cbegin(), p.locations.cend(),
                                              [](const model::LocationPlan& l) { return l.touched && l.legacy > 0; });
-    m_includeUnverifiable->setVisible(legacyRewritten && m_wizard->kind() != model::OperationKind::Rotate);
+    // Repair decides short values by their neighbours under each key, never by trust in one key.
+    m_includeUnverifiable->setVisible(legacyRewritten && m_wizard->kind() != model::OperationKind::Rotate
+                                      && m_wizard->kind() != model::OperationKind::Repair);
 
     fillFailuresTable(m_failures, p.knownFailures);
     m_tabs->setTabText(2, tr("Will fail (%1)").arg(p.knownFailures.size()));

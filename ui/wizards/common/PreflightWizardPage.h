@@ -44,6 +44,8 @@ public:
     bool includesUnverifiable() const;
     void start();
     void cancelAndWait();
+    // An operation's own details (repair: what each candidate key opens), after the standard tabs.
+    void addDetailsTab(QWidget* widget, const QString& title);
 
 private:
     void onFinished();

@@ -28,19 +28,18 @@
 
 namespace mk::ui {
 
-namespace {
-
-QByteArray csvField(const QString& text)
+QByteArray ResultWizardPage::csvField(const QString& text)
 {
     QByteArray bytes = text.toUtf8();
-    if (bytes.contains(',') || bytes.contains('"') || bytes.contains('\n') || bytes.contains('\r')) {
+    // RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled. Leading
+    // or trailing spaces are quoted too, so that no reader trims them away.
+    if (bytes.contains(',') || bytes.contains('"') || bytes.contains('\n') || bytes.contains('\r')
+        || (!bytes.isEmpty() && (bytes.front() == ' ' || bytes.back() == ' '))) {
         bytes.replace("\"", "\"\"");
         return '"' + bytes + '"';
     }
     return bytes;
 }
-
-} // namespace
 
 ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     : QWizardPage(wizard)
@@ -54,6 +53,7 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     , m_exportJson(new QPushButton(tr("Export &JSON…"), this))
     , m_retry(new QPushButton(tr("Re&try failed rows"), this))
     , m_repairHint(makeWrappedLabel(this, "repairHintLabel"))
+    , m_openRepair(new QPushButton(tr("&Repair…"), this))
     , m_countdown(makeWrappedLabel(this, "countdownLabel"))
     , m_reEncrypt(new QPushButton(tr("Re-encrypt &secrets…"), this))
     , m_configLabel(makeWrappedLabel(this, "configChangeLabel"))
@@ -97,6 +97,9 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     m_steps->setTextFormat(Qt::RichText);
     m_repairHint->setTextFormat(Qt::RichText);
     m_repairHint->hide();
+    m_openRepair->setObjectName(QStringLiteral("openRepairButton"));
+    m_openRepair->setAccessibleName(tr("Open the Repair wizard"));
+    m_openRepair->hide();
     m_countdownTimer.setInterval(1000);
 
     auto* buttons = new QHBoxLayout;
@@ -114,6 +117,9 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     configGrid->addWidget(m_copyEnv, 1, 1);
     configGrid->addWidget(m_showKey, 2, 0);
     configGrid->setColumnStretch(0, 1);
+    auto* repairRow = new QHBoxLayout;
+    repairRow->addWidget(m_repairHint, 1);
+    repairRow->addWidget(m_openRepair, 0, Qt::AlignVCenter);
 
     QVBoxLayout* layout = m_layout;
     layout->addWidget(m_banner);
@@ -126,7 +132,7 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     layout->addWidget(m_failures, 1);
     m_spacerIndex = layout->count();
     layout->addStretch(0);
-    layout->addWidget(m_repairHint);
+    layout->addLayout(repairRow);
     layout->addLayout(buttons);
 
     connect(m_exportCsv, &QPushButton::clicked, this, [this] { exportFailures(false); });
@@ -140,6 +146,11 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     connect(m_showKey, &QCheckBox::toggled, this, &ResultWizardPage::showConfigLines);
     connect(m_reEncrypt, &QPushButton::clicked, this, [this] {
         emit m_wizard->followUpRequested(model::OperationKind::ReEncrypt);
+        m_wizard->accept();
+    });
+    connect(m_openRepair, &QPushButton::clicked, this, [this] {
+        // The main window opens Repair once this wizard is closed (one wizard at a time).
+        emit m_wizard->followUpRequested(model::OperationKind::Repair);
         m_wizard->accept();
     });
     connect(&m_countdownTimer, &QTimer::timeout, this, &ResultWizardPage::updateCountdown);
@@ -203,6 +214,15 @@ void ResultWizardPage::showConfigLines()
     m_copyIni->setEnabled(!m_configLines.iniLine.isEmpty());
 }
 
+void ResultWizardPage::addSection(QWidget* widget, bool replacesFailures)
+{
+    m_section = widget;
+    m_sectionReplacesFailures = replacesFailures;
+    // Right after the failures table, before the spacer.
+    m_layout->insertWidget(m_spacerIndex, widget, 1);
+    ++m_spacerIndex;
+}
+
 void ResultWizardPage::initializePage()
 {
     m_countdownTimer.stop();
@@ -231,6 +251,8 @@ void ResultWizardPage::showError(const QString& message)
                         "decryptable. Fix the cause and run the operation again."));
     m_failures->setRowCount(0);
     m_failures->hide();
+    if (m_section)
+        m_section->hide();
     m_layout->setStretch(m_spacerIndex, 1);
 }
 
@@ -290,7 +312,10 @@ void ResultWizardPage::showResult(const model::OperationResult& r)
         if (!r.dataKeysKeptForCacheIds.isEmpty())
             counts << tr("%1 kept for the other instances' caches")
                           .arg(countOf(r.dataKeysKeptForCacheIds.size(), tr("old data key"), tr("old data keys")));
-        if (r.verifyChecked >= 0)
+        if (r.verifyChecked >= 0 && r.operation == model::operationName(model::OperationKind::Repair))
+            counts << tr("verified with the current key: %1, %2 failed")
+                          .arg(countOf(r.verifyChecked, tr("value"), tr("values")), number(r.verifyFailed));
+        else if (r.verifyChecked >= 0)
             counts << tr("verified with the new key: %1, %2 failed")
                           .arg(countOf(r.verifyChecked, tr("value"), tr("values")), number(r.verifyFailed));
     }
@@ -317,8 +342,10 @@ void ResultWizardPage::showResult(const model::OperationResult& r)
     m_notes->setVisible(!notes.isEmpty());
 
     fillFailuresTable(m_failures, r.failures);
-    m_failures->setVisible(!r.failures.isEmpty());
-    m_layout->setStretch(m_spacerIndex, r.failures.isEmpty() ? 1 : 0);
+    m_failures->setVisible(!r.failures.isEmpty() && !m_sectionReplacesFailures);
+    if (m_section)
+        m_section->show();
+    m_layout->setStretch(m_spacerIndex, r.failures.isEmpty() && !m_section ? 1 : 0);
 
     // Through the API, the countdown concerns only the instances not reached.
     const bool everyInstanceReached = !r.instanceCalls.isEmpty() && r.instancesNotReached.isEmpty();
@@ -377,10 +404,16 @@ void ResultWizardPage::updateButtons()
     m_retry->setVisible(canRetry);
     const qint64 needRepair = result ? result->failures.size() - OperationWizard::retryableFailures(*result) : 0;
     m_repairHint->setVisible(needRepair > 0);
-    if (needRepair > 0)
+    m_openRepair->setVisible(needRepair > 0);
+    if (needRepair > 0 && m_wizard->kind() == model::OperationKind::Repair)
+        m_repairHint->setText(tr("%1 decrypt under no key that was given. Repair again with other "
+                                 "candidate keys or a backup of the data keys, or tick \"Clear values "
+                                 "nothing can decrypt\" and re-enter them in the server's UI.")
+                                  .arg(countOf(needRepair, tr("value"), tr("values"))));
+    else if (needRepair > 0)
         m_repairHint->setText(tr("%1 cannot be fixed by running again (a missing data key, a damaged "
-                                 "payload, a value under another key): use Repair (Operations ▸ "
-                                 "Repair…) or the command-line <tt>repair</tt> command.")
+                                 "payload, a value under another key): Repair (Operations ▸ Repair…, "
+                                 "or the command-line <tt>repair</tt>) finds the key that opens them.")
                                   .arg(countOf(needRepair, tr("failed value"), tr("failed values"))));
 }
 
@@ -418,11 +451,6 @@ QByteArray ResultWizardPage::failuresCsv(const model::OperationResult& result)
     return csv;
 }
 
-QByteArray ResultWizardPage::resultJson(const model::OperationResult& result)
-{
-    return QJsonDocument(model::operationToJson(result)).toJson(QJsonDocument::Indented);
-}
-
 bool ResultWizardPage::exportFailures(bool json)
 {
     const auto& result = m_wizard->lastResult();
@@ -441,7 +469,7 @@ bool ResultWizardPage::exportFailures(bool json)
         m_banner->showMessage(tr("Cannot write %1: %2").arg(path, file.errorString()), MessageBanner::Type::Error);
         return false;
     }
-    file.write(json ? resultJson(*result) : failuresCsv(*result));
+    file.write(json ? m_wizard->lastResultJson() : failuresCsv(*result));
     if (!file.commit()) {
         m_banner->showMessage(tr("Cannot write %1: %2").arg(path, file.errorString()), MessageBanner::Type::Error);
         return false;

@@ -36,9 +36,9 @@ public:
     void cleanupPage() override;
     bool isComplete() const override;
 
-    // The export formats; return false with a message on error.
+    // The failures as CSV (the JSON export is OperationWizard::lastResultJson); exportFailures
+    // returns false with a message on error.
     static QByteArray failuresCsv(const model::OperationResult& result);
-    static QByteArray resultJson(const model::OperationResult& result);
     bool exportFailures(bool json);
     qint64 secondsUntilOldKeysExpire() const;
     // What to paste after a change of the secret key: `secret_key = …` quoted so that the ini reader
@@ -50,6 +50,11 @@ public:
         QString envLine;
     };
     static ConfigLines configLinesFor(const QByteArray& secretKey);
+    // An operation's own section above the buttons (repair: the re-entry list). With
+    // `replacesFailures` the section lists the failures itself and the generic table stays hidden.
+    void addSection(QWidget* widget, bool replacesFailures);
+    // CSV field quoted as RFC 4180 wants it (shared by every CSV export of the wizards).
+    static QByteArray csvField(const QString& text);
 
 private:
     void showResult(const model::OperationResult& result);
@@ -68,6 +73,9 @@ private:
     QPushButton* m_exportJson;
     QPushButton* m_retry;
     QLabel* m_repairHint;
+    QPushButton* m_openRepair;
+    QWidget* m_section = nullptr;
+    bool m_sectionReplacesFailures = false;
     QLabel* m_countdown;
     QPushButton* m_reEncrypt;
     QLabel* m_configLabel;

@@ -635,21 +635,21 @@ Result<OperationResult> runRestore(const Target& target, const RestoreOptions& o
                             .arg(result.dataKeysDeactivated - newerDeactivated);
     }
     if (!sameMaterial.isEmpty())
-        result.notes << QStringLiteral("%1 data key(s) were re-wrapped since the backup but hold the same key; "
-                                       "they were left as they are.")
+        result.notes << QStringLiteral("Data keys re-wrapped since the backup but holding the same key, left "
+                                       "as they are: %1.")
                             .arg(sameMaterial.size());
     if (!conflicting.isEmpty())
-        result.notes << QStringLiteral("--replace-data-keys: %1 data key(s) replaced by the backup's copy.")
+        result.notes << QStringLiteral("--replace-data-keys: data keys replaced by the backup's copy: %1.")
                             .arg(conflicting.size());
     if (newerKept > 0) {
         result.notes << (newerDeactivated > 0
-                             ? QStringLiteral("%1 data key(s) created after the backup were kept (values written "
-                                              "since may use them); %2 active one(s) %3 made inactive.")
+                             ? QStringLiteral("Data keys created after the backup, kept (values written since may "
+                                              "use them): %1; of these, active ones %3 made inactive: %2.")
                                    .arg(newerKept)
                                    .arg(newerDeactivated)
                                    .arg(options.dryRun ? QStringLiteral("would be") : QStringLiteral("were"))
-                             : QStringLiteral("%1 data key(s) created after the backup were kept (values written "
-                                              "since may use them).")
+                             : QStringLiteral("Data keys created after the backup, kept (values written since may "
+                                              "use them): %1.")
                                    .arg(newerKept));
     }
     result.durationMs = timer.elapsed();

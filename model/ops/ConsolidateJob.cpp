@@ -382,9 +382,9 @@ Result<OperationResult> consolidate(const Target& target, const OperationOptions
         result.dataKeysKeptForCacheIds = recent;
         if (!recent.isEmpty()) {
             result.dataKeysDeletableAfter = deletableAfter.toString(Qt::ISODate);
-            result.notes << QStringLiteral("%1 old data key(s) that no value references were kept: they were "
-                                           "deactivated less than data_keys_cache_ttl (%2 s) ago, and another "
-                                           "Grafana instance may still encrypt new values with a cached copy "
+            result.notes << QStringLiteral("Old data keys that no value references, kept because they were "
+                                           "deactivated less than data_keys_cache_ttl (%2 s) ago and another "
+                                           "Grafana instance may still encrypt new values with a cached copy: %1 "
                                            "(secret_data_key.updated has no time zone, so the console allows for "
                                            "any). A consolidate after %3 deletes them if nothing references them "
                                            "then.")

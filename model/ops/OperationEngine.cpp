@@ -955,8 +955,8 @@ Result<void> rewriteCells(OpenedDatabase& opened,
         }
     }
     if (!keys.loaded().isEmpty())
-        result.notes << QStringLiteral("%1 data key(s) created by another writer during the run were read "
-                                       "and used to decrypt: %2.")
+        result.notes << QStringLiteral("Data keys created by another writer during the run, read and used to "
+                                       "decrypt: %1 (%2).")
                             .arg(keys.loaded().size())
                             .arg(keys.loaded().join(QStringLiteral(", ")));
     return {};

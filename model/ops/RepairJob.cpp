@@ -331,9 +331,9 @@ Result<RepairResult> runRepair(const Target& target, const RepairOptions& option
     }
     out.ambiguous = ambiguous;
     if (ambiguous > 0)
-        result.notes << QStringLiteral("%1 legacy value(s) decrypt plausibly under more than one key and share "
-                                       "their cell with no value that tells which; left as they are (check "
-                                       "them with verify / decrypt).")
+        result.notes << QStringLiteral("Legacy values that decrypt plausibly under more than one key and share "
+                                       "their cell with no value that tells which, left as they are (check "
+                                       "them with verify / decrypt): %1.")
                             .arg(ambiguous);
 
     // What each key explains; the wrong-key refusal applies only when nothing explains most values.
@@ -716,13 +716,13 @@ Result<RepairResult> runRepair(const Target& target, const RepairOptions& option
         result.failures << value.value;
     result.failed = result.failures.size();
     if (!out.unreferencedDataKeys.isEmpty())
-        result.notes << QStringLiteral("%1 data key(s) are referenced by no value and cannot be attributed to a "
-                                       "key; left as they are: %2.")
+        result.notes << QStringLiteral("Data keys referenced by no value, which cannot be attributed to a key "
+                                       "and are left as they are: %1 (%2).")
                             .arg(out.unreferencedDataKeys.size())
                             .arg(out.unreferencedDataKeys.join(QStringLiteral(", ")));
     if (!out.remaining.isEmpty() && !options.clearUnrecoverable)
-        result.notes << QStringLiteral("%1 value(s) decrypt under no key. Re-enter them in the server's UI, or "
-                                       "run repair with --clear-unrecoverable to remove them.")
+        result.notes << QStringLiteral("Values that decrypt under no key: %1. Re-enter them in the server's UI, "
+                                       "or run repair with --clear-unrecoverable to remove them.")
                             .arg(out.remaining.size());
     result.durationMs = timer.elapsed();
     return out;

@@ -459,18 +459,18 @@ Result<void> applyGsmRestore(
                             .arg(deactivated);
     if (plan.sameMaterial > 0)
         result.notes << QStringLiteral(
-            "%1 secrets-manager data key(s) were re-wrapped since the backup but hold the "
-            "same key; they were left as they are.")
+            "Secrets-manager data keys re-wrapped since the backup but holding the same key, "
+            "left as they are: %1.")
                             .arg(plan.sameMaterial);
     if (plan.replacedConflicting > 0)
         result.notes << QStringLiteral(
-            "--replace-data-keys: %1 secrets-manager data key(s) replaced by the backup's "
-            "copy.")
+            "--replace-data-keys: secrets-manager data keys replaced by the backup's copy: "
+            "%1.")
                             .arg(plan.replacedConflicting);
     if (plan.newerKept > 0)
         result.notes << QStringLiteral(
-            "%1 secrets-manager data key(s) created after the backup were kept (values "
-            "written since may use them); %2 active one(s) %3 made inactive.")
+            "Secrets-manager data keys created after the backup, kept (values written since "
+            "may use them): %1; of these, active ones %3 made inactive: %2.")
                             .arg(plan.newerKept)
                             .arg(plan.deactivateNewer.size())
                             .arg(dryRun ? QStringLiteral("would be") : QStringLiteral("were"));

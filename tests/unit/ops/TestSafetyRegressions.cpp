@@ -357,7 +357,7 @@ void TestSafetyRegressions::restoreAfterRewrapKeepsTheRewrappedKeys()
     QVERIFY2(restored.has_value(), restored ? "" : qPrintable(restored.error().message));
     QCOMPARE(restored->failed, 0);
     QCOMPARE(restored->dataKeysRewrapped, 0);
-    QVERIFY(!restored->notes.filter(QStringLiteral("hold the same key")).isEmpty());
+    QVERIFY(!restored->notes.filter(QStringLiteral("holding the same key")).isEmpty());
     QCOMPARE(test::dataKeysOf(target).size(), keysAfterRewrap.size());
     const QStringList expected = test::expectedLines(synthetic("mixed-default-key.db"));
     const QStringList lines = test::verifyLines(target);

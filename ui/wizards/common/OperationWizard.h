@@ -85,6 +85,8 @@ public:
     static bool isRetryable(model::FailureReason reason);
     // The last result as "Export JSON…" writes it (the CLI's --json object of the operation).
     virtual QByteArray lastResultJson() const;
+    // The preflight decrypts every value (repair's is a whole dry run), not a sample.
+    virtual bool preflightDecryptsEveryValue() const { return false; }
     // The run commits everything at once (otherwise batch by batch).
     virtual bool commitsInOneTransaction() const { return false; }
     // The options the preflight's counts depend on (rollback: the format), to tell when they changed.

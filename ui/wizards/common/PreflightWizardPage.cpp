@@ -117,6 +117,8 @@ void PreflightWizardPage::cancelAndWait()
 
 void PreflightWizardPage::initializePage()
 {
+    if (m_wizard->preflightDecryptsEveryValue())
+        setSubTitle(tr("A dry run of the whole operation: every value is decrypted. Nothing is written."));
     start();
 }
 
@@ -211,7 +213,9 @@ void PreflightWizardPage::showPreflight(const model::Preflight& p)
                           .arg(countOf(p.values, tr("value"), tr("values")),
                                countOf(withValues, tr("location"), tr("locations")), number(p.toChange),
                                number(p.unchanged), number(p.willFail));
-    if (m_wizard->verifyFailuresKnown())
+    if (m_wizard->preflightDecryptsEveryValue())
+        summary += QLatin1Char(' ') + tr("Every value was decrypted for these counts (a dry run of the whole operation).");
+    else if (m_wizard->verifyFailuresKnown())
         summary += QLatin1Char(' ') + tr("The failures include what the last Verify found.");
     else
         summary += QLatin1Char(' ')

@@ -298,10 +298,10 @@ model::Preflight RepairWizard::toPreflight(const model::RepairResult& r, bool cl
                            "clearing removes values that the right key opens. Add the right "
                            "key as a candidate instead."));
     if (clearing && !r.cleared.isEmpty())
-        p.irreversible << QStringLiteral(
-            "%1 value(s) nothing decrypts are cleared; each must be re-entered "
+        p.irreversible << RepairWizard::tr(
+            "Cleared because nothing decrypts them: %1; each must be re-entered "
             "in the server's UI (each is listed with its owner before the run).")
-                              .arg(r.cleared.size());
+                              .arg(countOf(r.cleared.size(), RepairWizard::tr("value"), RepairWizard::tr("values")));
     return p;
 }
 

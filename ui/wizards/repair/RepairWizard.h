@@ -41,6 +41,7 @@ public:
     int nextId() const override;
     WizardJob<model::Result<model::Preflight>> preflightJob() const override;
     WizardJob<model::Result<model::OperationResult>> runJob() const override;
+    bool preflightDecryptsEveryValue() const override { return true; }
     // repairToJson: the CLI's `repair --json` object (cleared[], remaining[], candidates[], ...).
     QByteArray lastResultJson() const override;
 

@@ -1,5 +1,8 @@
 #include "tests/gui/GuiTestSupport.h"
 
+#include "model/ActivityLog.h"
+#include "ui/main/MainWindow.h"
+
 #include <QAbstractButton>
 #include <QCoreApplication>
 #include <QGroupBox>
@@ -12,6 +15,18 @@
 #include <QTest>
 
 namespace mk::test {
+
+std::unique_ptr<ui::MainWindow> showMainWindow(ui::Prompter& prompter, const QString& activityLog, ui::FileChooser* files)
+{
+    auto window = std::make_unique<ui::MainWindow>(prompter, model::ActivityLog(activityLog));
+    if (files)
+        window->setFileChooser(files);
+    window->resize(1280, 800);
+    window->show();
+    if (!QTest::qWaitForWindowExposed(window.get()))
+        return nullptr;
+    return window;
+}
 
 bool triggerAction(QWidget* root, const QString& name)
 {

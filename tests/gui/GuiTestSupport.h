@@ -7,7 +7,20 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <memory>
+
+namespace mk::ui {
+class FileChooser;
+class MainWindow;
+class Prompter;
+} // namespace mk::ui
+
 namespace mk::test {
+
+// A main window as the tests use it: the activity log at `activityLog`, the fake file chooser (if
+// any), 1280x800, shown and exposed; nullptr when it could not be shown.
+std::unique_ptr<ui::MainWindow> showMainWindow(ui::Prompter& prompter, const QString& activityLog,
+                                               ui::FileChooser* files = nullptr);
 
 // Finds a QAction by objectName under `root`, checks it exists and is enabled, and triggers it.
 bool triggerAction(QWidget* root, const QString& name);

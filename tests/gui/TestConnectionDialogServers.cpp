@@ -134,11 +134,8 @@ void TestConnectionDialogServers::init()
     qunsetenv("MOSAICOO_SECRET_KEY");
     qunsetenv("GF_SECURITY_SECRET_KEY");
     m_prompter = std::make_unique<ui::FakePrompter>();
-    m_window = std::make_unique<ui::MainWindow>(
-        *m_prompter, model::ActivityLog(m_dir->filePath(QStringLiteral("activity.jsonl"))));
-    m_window->resize(1280, 800);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window = test::showMainWindow(*m_prompter, m_dir->filePath(QStringLiteral("activity.jsonl")));
+    QVERIFY(m_window);
 }
 
 void TestConnectionDialogServers::cleanup()

@@ -87,11 +87,8 @@ void TestMainWindow::init()
     qunsetenv("MOSAICOO_SECRET_KEY");
     qunsetenv("GF_SECURITY_SECRET_KEY");
     m_prompter = std::make_unique<ui::FakePrompter>();
-    m_window = std::make_unique<ui::MainWindow>(
-        *m_prompter, model::ActivityLog(m_dir->filePath(QStringLiteral("activity.jsonl"))));
-    m_window->resize(1280, 800);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window = test::showMainWindow(*m_prompter, m_dir->filePath(QStringLiteral("activity.jsonl")));
+    QVERIFY(m_window);
     using Mode = QAbstractItemModelTester::FailureReportingMode;
     m_secretsTester = std::make_unique<QAbstractItemModelTester>(secretsModel(), Mode::QtTest);
     m_keysTester = std::make_unique<QAbstractItemModelTester>(m_window->dataKeysPane()->model(), Mode::QtTest);

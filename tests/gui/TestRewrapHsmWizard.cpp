@@ -141,12 +141,8 @@ void TestRewrapHsmWizard::init()
     qunsetenv("GF_SECURITY_SECRET_KEY");
     m_prompter = std::make_unique<ui::FakePrompter>();
     m_files = std::make_unique<ui::FakeFileChooser>();
-    m_window = std::make_unique<ui::MainWindow>(
-        *m_prompter, model::ActivityLog(m_dir->filePath(QStringLiteral("activity.jsonl"))));
-    m_window->setFileChooser(m_files.get());
-    m_window->resize(1280, 800);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window = test::showMainWindow(*m_prompter, m_dir->filePath(QStringLiteral("activity.jsonl")), m_files.get());
+    QVERIFY(m_window);
     m_copy = test::copyFixture(m_fixture, m_dir->path());
     QVERIFY(QFileInfo::exists(m_copy));
 }

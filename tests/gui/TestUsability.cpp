@@ -124,12 +124,8 @@ void TestUsability::init()
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     m_prompter = std::make_unique<ui::FakePrompter>();
-    m_window = std::make_unique<ui::MainWindow>(
-        *m_prompter, model::ActivityLog(m_dir->filePath(QStringLiteral("activity.jsonl"))));
-    m_window->setFileChooser(&m_files);
-    m_window->resize(1280, 800);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window = test::showMainWindow(*m_prompter, m_dir->filePath(QStringLiteral("activity.jsonl")), &m_files);
+    QVERIFY(m_window);
 }
 
 void TestUsability::cleanup()

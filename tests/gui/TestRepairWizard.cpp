@@ -17,6 +17,7 @@
 #include "ui/common/MessageBanner.h"
 #include "ui/main/MainWindow.h"
 #include "ui/panes/SecretsPane.h"
+#include "ui/wizards/common/ResultWizardPage.h"
 #include "ui/wizards/common/FakeFileChooser.h"
 #include "ui/wizards/repair/RepairOptionsWizardPage.h"
 #include "ui/wizards/repair/RepairWizard.h"
@@ -146,6 +147,7 @@ private slots:
     void reportWithoutClearingOffersRepairAgain();
     void cancelMidRunLosesNothing();
     void reentryCsvQuoting();
+    void csvFieldsNeverRunAsFormulas();
     void movedAndDamagedPagesAt1024x640();
     void candidatesFromFilesAndConfigs();
     void refusalsOnThePreflight();
@@ -702,6 +704,18 @@ void TestRepairWizard::reentryCsvQuoting()
         QCOMPARE(records.at(i).at(4),
             i < 4 ? QStringLiteral("cleared") : QStringLiteral("undecryptable"));
     }
+}
+
+void TestRepairWizard::csvFieldsNeverRunAsFormulas()
+{
+    // A JSON field name or a receiver name is the database's: a spreadsheet must not run it.
+    QCOMPARE(ui::ResultWizardPage::csvField(QStringLiteral("=HYPERLINK(1)")), QByteArray("'=HYPERLINK(1)"));
+    QCOMPARE(ui::ResultWizardPage::csvField(QStringLiteral("+1")), QByteArray("'+1"));
+    QCOMPARE(ui::ResultWizardPage::csvField(QStringLiteral("-2")), QByteArray("'-2"));
+    QCOMPARE(ui::ResultWizardPage::csvField(QStringLiteral("@SUM(A1)")), QByteArray("'@SUM(A1)"));
+    QCOMPARE(ui::ResultWizardPage::csvField(QStringLiteral("=a,b")), QByteArray("\"'=a,b\""));
+    QCOMPARE(ui::ResultWizardPage::csvField(QStringLiteral("password")), QByteArray("password"));
+    QCOMPARE(ui::ResultWizardPage::csvField(QStringLiteral("a=b")), QByteArray("a=b"));
 }
 
 void TestRepairWizard::movedAndDamagedPagesAt1024x640()

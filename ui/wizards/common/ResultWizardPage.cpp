@@ -31,6 +31,11 @@ namespace mk::ui {
 QByteArray ResultWizardPage::csvField(const QString& text)
 {
     QByteArray bytes = text.toUtf8();
+    // Names and fields come from the database: one that starts like a formula (=, +, -, @, tab, CR)
+    // would run as one when the export is opened in a spreadsheet. A leading apostrophe keeps it
+    // text there (OWASP's advice for CSV exports).
+    if (!bytes.isEmpty() && QByteArrayView("=+-@\t\r").contains(bytes.front()))
+        bytes.prepend('\'');
     // RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled. Leading
     // or trailing spaces are quoted too, so that no reader trims them away.
     if (bytes.contains(',') || bytes.contains('"') || bytes.contains('\n') || bytes.contains('\r')

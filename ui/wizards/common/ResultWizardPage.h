@@ -53,7 +53,8 @@ public:
     // An operation's own section above the buttons (repair: the re-entry list). With
     // `replacesFailures` the section lists the failures itself and the generic table stays hidden.
     void addSection(QWidget* widget, bool replacesFailures);
-    // CSV field quoted as RFC 4180 wants it (shared by every CSV export of the wizards).
+    // CSV field quoted as RFC 4180 wants it, a formula-like start defused with an apostrophe
+    // (shared by every CSV export of the wizards).
     static QByteArray csvField(const QString& text);
 
 private:

@@ -130,11 +130,10 @@ void TestSecretsManagerPanes::panesShowTheStore()
     QVERIFY(census && verified);
 
     ui::FakePrompter prompter;
-    ui::MainWindow window(
-        prompter, model::ActivityLog(dir.filePath(QStringLiteral("activity.jsonl"))));
+    const auto mainWindow = test::showMainWindow(prompter, dir.filePath(QStringLiteral("activity.jsonl")));
+    QVERIFY(mainWindow);
+    ui::MainWindow& window = *mainWindow;
     window.resize(1024, 640);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
     open(window, target);
     if (QTest::currentTestFailed())
         return;
@@ -362,11 +361,10 @@ void TestSecretsManagerPanes::wrongProviderKeyAndMissingKey()
     QCOMPARE(expected.size(), 6); // four values under v1 keys, two under the missing key
 
     ui::FakePrompter prompter;
-    ui::MainWindow window(
-        prompter, model::ActivityLog(dir.filePath(QStringLiteral("activity.jsonl"))));
+    const auto mainWindow = test::showMainWindow(prompter, dir.filePath(QStringLiteral("activity.jsonl")));
+    QVERIFY(mainWindow);
+    ui::MainWindow& window = *mainWindow;
     window.resize(1024, 640);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
     open(window, target);
     if (QTest::currentTestFailed())
         return;

@@ -91,6 +91,9 @@ private slots:
 private:
     // The demo database (model::createDemoDatabase), opened like open() does.
     bool openDemo();
+    // Opens the request as the Open dialog does (remembered in Open Recent); waits for the census
+    // and the key check.
+    bool openRequest(const model::OpenRequest& request);
     // Runs Verify from the main window and waits for it.
     bool verifyAll();
     // Intro -> preflight finished.
@@ -143,6 +146,11 @@ bool TestUsability::open(const QString& fixture, const QString& secretKeyFile)
     request.dbUrl = m_path;
     request.secretKeyFile = secretKeyFile;
     request.environment = QProcessEnvironment();
+    return openRequest(request);
+}
+
+bool TestUsability::openRequest(const model::OpenRequest& request)
+{
     const auto target = model::resolveTarget(request);
     if (!target)
         return false;
@@ -164,17 +172,7 @@ bool TestUsability::openDemo()
     model::OpenRequest request;
     request.dbUrl = m_path;
     request.environment = QProcessEnvironment();
-    const auto target = model::resolveTarget(request);
-    if (!target)
-        return false;
-    QSignalSpy census(m_window.get(), &ui::MainWindow::censusFinished);
-    QSignalSpy keyCheck(m_window.get(), &ui::MainWindow::keyCheckFinished);
-    m_window->openRemembered(*target, ui::RecentConnection::fromRequest(request));
-    if (census.isEmpty() && !census.wait(kTimeout))
-        return false;
-    if (keyCheck.isEmpty() && !keyCheck.wait(kTimeout))
-        return false;
-    return census.first().at(0).toBool() && keyCheck.first().at(0).toBool();
+    return openRequest(request);
 }
 
 bool TestUsability::verifyAll()

@@ -1,6 +1,9 @@
 #include "tests/unit/ops/OpsTestSupport.h"
 
 #include "model/ops/VerifyJob.h"
+#include "model/store/Database.h"
+#include "model/store/SchemaInfo.h"
+#include "model/store/SqliteJournal.h"
 #include "model/store/SecretLocation.h"
 #include "tests/support/TestData.h"
 
@@ -51,6 +54,28 @@ QStringList verifyLines(const model::Target& target, int jobs, QString* error)
     std::sort(lines.begin(), lines.end(),
               [](const QString& a, const QString& b) { return a.toUtf8() < b.toUtf8(); });
     return lines;
+}
+
+bool rollBackKilledWriter(const model::Target& target, QString* error)
+{
+    const QString path = target.connection.path;
+    if (!store::hasHotJournal(path))
+        return false;
+    store::ConnectionSpec spec = target.connection;
+    spec.readOnly = false;
+    auto writer = store::Database::open(spec);
+    if (!writer) {
+        *error = QStringLiteral("writing open: ") + writer.error().detail;
+        return true;
+    }
+    // The first read plays the journal back.
+    if (auto schema = store::detectSchema(*writer); !schema) {
+        *error = QStringLiteral("first read: ") + schema.error().detail;
+        return true;
+    }
+    if (store::hasHotJournal(path))
+        *error = QStringLiteral("the journal is still hot after a writing open");
+    return true;
 }
 
 QString describeDifference(const QStringList& expected, const QStringList& actual, int limit)

@@ -2,8 +2,6 @@
 // operation leaves a database whose plaintexts all still match the expected file, and running the
 // same command again finishes the job. Also prints the time of each complete operation.
 #include "model/ops/CensusJob.h"
-#include "model/store/Database.h"
-#include "model/store/SchemaInfo.h"
 #include "model/store/SqliteJournal.h"
 #include "tests/support/TestData.h"
 #include "tests/unit/ops/OperationsTestSupport.h"
@@ -98,12 +96,8 @@ void TestLargeOperations::killedAnywhereLosesNothing()
         QVERIFY(!census.has_value());
         QVERIFY2(census.error().message.contains(QLatin1String("run the interrupted operation again")),
                  qPrintable(census.error().message));
-        store::ConnectionSpec spec = target.connection;
-        spec.readOnly = false;
-        auto writer = store::Database::open(spec);
-        QVERIFY(writer.has_value());
-        QVERIFY(store::detectSchema(*writer).has_value());
-        QVERIFY(!store::hasHotJournal(db));
+        QVERIFY(test::rollBackKilledWriter(target, &error));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
         qInfo("hot journal rolled back by a writing open");
     } else {
         QVERIFY2(census.has_value(), census ? "" : qPrintable(census.error().message));
@@ -198,12 +192,9 @@ void TestLargeOperations::killedAnywhereLeavesAReadableFile()
             QVERIFY2(!census.has_value(), "a read-only census read past a hot journal");
             QVERIFY2(census.error().message.contains(QLatin1String("run the interrupted operation again")),
                      qPrintable(census.error().message));
-            store::ConnectionSpec spec = target.connection;
-            spec.readOnly = false;
-            auto writer = store::Database::open(spec);
-            QVERIFY(writer.has_value());
-            QVERIFY(store::detectSchema(*writer).has_value());
-            QVERIFY(!store::hasHotJournal(db));
+            QString error;
+            QVERIFY(test::rollBackKilledWriter(target, &error));
+            QVERIFY2(error.isEmpty(), qPrintable(error));
         } else {
             QVERIFY2(census.has_value(), census ? "" : qPrintable(census.error().message));
         }

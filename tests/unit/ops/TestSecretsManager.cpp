@@ -837,6 +837,7 @@ void TestSecretsManager::consolidateSurvivesSigkill()
     QCOMPARE(full.exitCode, 0);
     const qint64 fullMs = timer.elapsed();
     int killedMidway = 0;
+    int hotJournals = 0;
     for (int round = 0; round < 10; ++round) {
         const QString copy = dir.filePath(QStringLiteral("kill-%1.db").arg(round));
         QVERIFY(QFile::copy(pristine, copy));
@@ -858,6 +859,12 @@ void TestSecretsManager::consolidateSurvivesSigkill()
         if (running && process.exitStatus() == QProcess::CrashExit)
             ++killedMidway;
         const model::Target target = test::gsmTargetFor(copy, config, test::kDefaultSecretKey);
+        // Killed inside a commit, the run leaves a hot journal that only a writing open rolls back
+        // (Grafana's next start does); the decrypter below opens read-only.
+        QString error;
+        if (test::rollBackKilledWriter(target, &error))
+            ++hotJournals;
+        QVERIFY2(error.isEmpty(), qPrintable(error));
         QCOMPARE(decryptAll(target), f.plaintexts);
         const Run again = runCliWith(copy, config, {QStringLiteral("consolidate"), QStringLiteral("--json")});
         QCOMPARE(again.exitCode, 0);
@@ -865,8 +872,8 @@ void TestSecretsManager::consolidateSurvivesSigkill()
         QCOMPARE(decryptAll(target), f.plaintexts);
         QCOMPARE(test::verifyLines(target, 1), test::expectedLines(test::gsmFixtureWithColumn()));
     }
-    qInfo("consolidate of %lld values took %lld ms; %d of 10 kills hit a running process",
-          qint64(f.plaintexts.size()), fullMs, killedMidway);
+    qInfo("consolidate of %lld values took %lld ms; %d of 10 kills hit a running process, %d left a hot journal",
+          qint64(f.plaintexts.size()), fullMs, killedMidway, hotJournals);
     // How many instants land inside the run depends on the machine's load, not on the code: every
     // round above already had its one right answer, so a run where no kill landed is reported as
     // not exercised rather than failed.

@@ -75,12 +75,19 @@ void TestLargeOperations::killedAnywhereLosesNothing()
     victim.setProcessEnvironment(environmentWithKey(oldKey));
     victim.start(qEnvironmentVariable("MK_CLI"), args);
     QVERIFY(victim.waitForStarted(10'000));
+    // On a fast machine the run may end before its instant: that is the other right outcome, and
+    // everything below holds for it as well (nothing is lost, a re-run has nothing left to do).
     const int delayMs = 1500 + int(QRandomGenerator::global()->bounded(6000));
-    QVERIFY2(!victim.waitForFinished(delayMs), "the operation finished before it could be killed");
-    victim.kill(); // SIGKILL
-    QVERIFY(victim.waitForFinished(10'000));
-    QCOMPARE(victim.exitStatus(), QProcess::CrashExit);
-    qInfo("%s killed after %d ms", qPrintable(command), delayMs);
+    if (victim.waitForFinished(delayMs)) {
+        QCOMPARE(victim.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(victim.exitCode(), 0);
+        qInfo("%s finished before its kill instant (%d ms)", qPrintable(command), delayMs);
+    } else {
+        victim.kill(); // SIGKILL
+        QVERIFY(victim.waitForFinished(10'000));
+        QCOMPARE(victim.exitStatus(), QProcess::CrashExit);
+        qInfo("%s killed after %d ms", qPrintable(command), delayMs);
+    }
 
     // SQLite rolls a killed writer's hot journal back on the next open with write access (Grafana's
     // or the re-run's); a read-only open refuses until then, with a hint. Whether the journal is hot
@@ -111,7 +118,7 @@ void TestLargeOperations::killedAnywhereLosesNothing()
     if (actual != expected && command == QLatin1String("re-encrypt-data-keys")) {
         actual = test::verifyLines(test::withSecretKey(target, newKey), 0, &error);
         QVERIFY2(actual == expected, qPrintable(test::describeDifference(expected, actual)));
-        qInfo("killed after the commit: everything is under the new key");
+        qInfo("killed after the commit (or finished): everything is under the new key");
         return;
     }
     QVERIFY2(actual == expected, qPrintable(test::describeDifference(expected, actual)));

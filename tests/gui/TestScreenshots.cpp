@@ -96,6 +96,9 @@ void TestScreenshots::panes_data()
     // The smallest size the console is made for (issue 15): every column and tile readable.
     QTest::newRow("mixed-1024x640") << QStringLiteral("mixed-default-key.db") << false << QStringLiteral("-1024x640")
                                     << QSize(1024, 640) << all;
+    // Narrower still: the tiles stack in two rows instead of scrolling sideways.
+    QTest::newRow("mixed-800x600") << QStringLiteral("mixed-default-key.db") << false << QStringLiteral("-800x600")
+                                   << QSize(800, 600) << QStringList{QStringLiteral("overview")};
     // custom-key.db opened with the public default key: the key check's red banner, suspect keys.
     QTest::newRow("wrong-key") << QStringLiteral("custom-key.db") << false << QStringLiteral("-wrong-key") << full
                                << QStringList{QStringLiteral("overview"), QStringLiteral("data-keys")};

@@ -17,6 +17,7 @@
 #include "ui/main/ShortcutsDialog.h"
 #include "ui/main/UserGuideDialog.h"
 #include "ui/panes/DataKeysPane.h"
+#include "ui/panes/HealthTile.h"
 #include "ui/panes/OverviewPane.h"
 #include "ui/panes/SecretsPane.h"
 #include "ui/wizards/common/FakeFileChooser.h"
@@ -40,6 +41,8 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
@@ -88,6 +91,7 @@ private slots:
     void openErrorsNameTheProblem();
     void backgroundCheckFillsTheVisibleRows();
     void smallWindowKeepsOperationsOnTheToolbar();
+    void narrowOverviewStacksTheTilesInsteadOfScrollingSideways();
     void focusRingIsVisible();
 
 private:
@@ -1028,6 +1032,36 @@ void TestUsability::focusRingIsVisible()
     QTRY_VERIFY(search->hasFocus());
     QTRY_COMPARE(edgeColour(search).name(), highlight.name());
     QVERIFY(edgeColour(view).name() != highlight.name());
+}
+
+// 800x600: the overview fits the window's width; the six tiles stack in rows of equal height.
+void TestUsability::narrowOverviewStacksTheTilesInsteadOfScrollingSideways()
+{
+    QCOMPARE(ui::OverviewPane::tileColumnsFor(1280), 6);
+    QCOMPARE(ui::OverviewPane::tileColumnsFor(800), 3);
+    QCOMPARE(ui::OverviewPane::tileColumnsFor(400), 2);
+    QVERIFY(open(QStringLiteral("mixed-default-key.db")));
+    m_window->showPane(ui::MainWindow::OverviewTab);
+    ui::OverviewPane* pane = m_window->overviewPane();
+    auto* scroll = pane->findChild<QScrollArea*>(QStringLiteral("overviewScrollArea"));
+    QVERIFY(scroll);
+    const auto rows = [pane] {
+        QMap<int, QList<int>> heightsByTop;
+        for (ui::HealthTile* tile : pane->findChildren<ui::HealthTile*>())
+            heightsByTop[tile->y()] << tile->height();
+        return heightsByTop;
+    };
+    for (const QSize size : {QSize(1280, 800), QSize(800, 600)}) {
+        m_window->resize(size);
+        QTRY_COMPARE(m_window->size(), size);
+        QTRY_VERIFY2(!scroll->horizontalScrollBar()->isVisible(), qPrintable(QStringLiteral("%1 wide").arg(size.width())));
+        const int expectedRows = size.width() >= 1024 ? 1 : 2;
+        QTRY_COMPARE(rows().size(), expectedRows);
+        for (const QList<int>& heights : rows()) {
+            QCOMPARE(heights.size(), 6 / expectedRows);
+            QCOMPARE(*std::min_element(heights.cbegin(), heights.cend()), *std::max_element(heights.cbegin(), heights.cend()));
+        }
+    }
 }
 
 QTEST_MAIN(TestUsability)

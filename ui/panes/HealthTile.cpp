@@ -14,8 +14,9 @@ HealthTile::HealthTile(const QString& caption, QWidget* parent)
     , m_note(new QLabel(this))
 {
     setAccessibleName(caption);
-    setMinimumSize(150, 96);
-    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    setMinimumSize(kMinimumWidth, 96);
+    // Minimum, not Fixed: the tiles of a row take the tallest one's height (a caption that wraps).
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Minimum);
     QFont valueFont = m_value->font();
     valueFont.setPointSizeF(valueFont.pointSizeF() * 2.0);
     valueFont.setWeight(QFont::DemiBold);

@@ -12,6 +12,8 @@ class HealthTile : public QFrame
     Q_OBJECT
 
 public:
+    static constexpr int kMinimumWidth = 150;
+
     enum class Tone
     {
         Neutral,

@@ -22,6 +22,9 @@ namespace mk::ui {
 
 namespace {
 
+constexpr int kContentMargin = 16;
+constexpr int kTileSpacing = 10;
+
 QLabel* valueLabel(QWidget* parent, const char* objectName)
 {
     auto* label = new QLabel(QStringLiteral("—"), parent);
@@ -108,11 +111,10 @@ OverviewPane::OverviewPane(QWidget* parent)
     m_orphanedTile = makeTile(tr("Orphaned references"), "orphanedTile");
     m_unusedTile = makeTile(tr("Unused data keys"), "unusedKeysTile");
     auto* tiles = new QGridLayout;
-    tiles->setSpacing(10);
-    const QList<HealthTile*> all = {m_valuesTile, m_envelopeTile, m_legacyTile,
-                                    m_undecryptableTile, m_orphanedTile, m_unusedTile};
-    for (int i = 0; i < all.size(); ++i)
-        tiles->addWidget(all.at(i), 0, i);
+    tiles->setSpacing(kTileSpacing);
+    m_tilesLayout = tiles;
+    m_tiles = {m_valuesTile, m_envelopeTile, m_legacyTile, m_undecryptableTile, m_orphanedTile, m_unusedTile};
+    layOutTiles(int(m_tiles.size()));
 
     m_perKeyChart = new ValuesChart(tr("Values per data key"), content);
     m_perKeyChart->setObjectName(QStringLiteral("perKeyChart"));
@@ -146,7 +148,7 @@ OverviewPane::OverviewPane(QWidget* parent)
     locationsTitle->setFont(sectionFont);
 
     auto* layout = new QVBoxLayout(content);
-    layout->setContentsMargins(16, 14, 16, 16);
+    layout->setContentsMargins(kContentMargin, 14, kContentMargin, 16);
     layout->setSpacing(12);
     auto* titleBox = new QVBoxLayout;
     titleBox->setSpacing(2);
@@ -171,6 +173,36 @@ OverviewPane::OverviewPane(QWidget* parent)
     outer->setContentsMargins(0, 0, 0, 0);
     outer->addWidget(scroll);
     clear();
+}
+
+int OverviewPane::tileColumnsFor(int width)
+{
+    // The content's side margins and a vertical scroll bar's worth of room.
+    const int available = width - 2 * kContentMargin - 20;
+    for (const int columns : {6, 3, 2}) {
+        if (columns * HealthTile::kMinimumWidth + (columns - 1) * kTileSpacing <= available)
+            return columns;
+    }
+    return 2;
+}
+
+void OverviewPane::layOutTiles(int columns)
+{
+    if (columns == m_tileColumns)
+        return;
+    m_tileColumns = columns;
+    for (HealthTile* t : std::as_const(m_tiles))
+        m_tilesLayout->removeWidget(t);
+    for (int i = 0; i < m_tiles.size(); ++i)
+        m_tilesLayout->addWidget(m_tiles.at(i), i / columns, i % columns);
+    for (int c = 0; c < 6; ++c)
+        m_tilesLayout->setColumnStretch(c, c < columns ? 1 : 0);
+}
+
+void OverviewPane::resizeEvent(QResizeEvent* event)
+{
+    layOutTiles(tileColumnsFor(width()));
+    QWidget::resizeEvent(event);
 }
 
 HealthTile* OverviewPane::tile(const QString& objectName) const

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QFormLayout;
+class QGridLayout;
 class QLabel;
 class QTableWidget;
 
@@ -33,8 +34,16 @@ public:
     HealthTile* tile(const QString& objectName) const;
     InstancesSection* instancesSection() const { return m_instances; }
 
+    // Tiles per row for a pane this wide: all six, or two rows of three (or three of two) in a
+    // narrow window rather than a sideways scroll.
+    static int tileColumnsFor(int width);
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void setSecretsManager(const model::GsmCensus& gsm);
+    void layOutTiles(int columns);
     QLabel* m_title;
     QLabel* m_subtitle;
     QLabel* m_location;
@@ -57,6 +66,9 @@ private:
     HealthTile* m_undecryptableTile;
     HealthTile* m_orphanedTile;
     HealthTile* m_unusedTile;
+    QList<HealthTile*> m_tiles;
+    QGridLayout* m_tilesLayout = nullptr;
+    int m_tileColumns = 0;
     ValuesChart* m_perKeyChart;
     ValuesChart* m_perFormatChart;
     QTableWidget* m_locations;

@@ -27,6 +27,7 @@
 #include "model/items/SecretsTableModel.h"
 #include "model/ops/DemoDatabase.h"
 #include "model/ops/RewrapDataKeysJob.h"
+#include "model/ops/VerifyJob.h"
 #include "tests/gui/GuiTestSupport.h"
 #include "tests/gui/WizardTestSupport.h"
 #include "tests/support/TestData.h"
@@ -147,6 +148,7 @@ private slots:
     void backupAndRestoreFromTheFileMenu();
     void fixtureWithATypedKey();
     void secretsManagerStore();
+    void repairWizard();
     void nothingLeaks();
 
 private:
@@ -166,6 +168,7 @@ private:
     void openThroughDialog(const QString& dbPath, const QByteArray& key);
     bool waitSecretsComplete();
     void driveWizard(const WizardRun& run);
+    void finishWizard(OperationWizard* wizard, const WizardRun& run);
     model::SecretsTableModel* secretsModel() const;
 
     test::NeedleSet m_needles;
@@ -659,6 +662,13 @@ void TestGuiHygiene::driveWizard(const WizardRun& run)
         QVERIFY(test::clickChild(wizard, QStringLiteral("saveKeyButton")));
         QVERIFY(QFileInfo::exists(m_savedKeyFile));
     }
+    finishWizard(wizard, run);
+}
+
+// From the options page on: a backup (or "skip"), the confirmation, the run, every export the
+// result page offers, Finish, and the reload that follows.
+void TestGuiHygiene::finishWizard(OperationWizard* wizard, const WizardRun& run)
+{
     QVERIFY(test::clickForward(wizard));
     QCOMPARE(wizard->currentId(), int(OperationWizard::BackupPageId));
     if (run.backup) {
@@ -689,15 +699,19 @@ void TestGuiHygiene::driveWizard(const WizardRun& run)
     QVERIFY(wizard->lastResult().has_value());
     QVERIFY(!wizard->lastResult()->dryRun);
 
-    // The JSON result always; the failures CSV when there are failures to list.
-    for (const bool json : {false, true}) {
-        auto* button = wizard->findChild<QPushButton*>(json ? QStringLiteral("exportJsonButton")
-                                                             : QStringLiteral("exportCsvButton"));
-        QVERIFY(button);
-        if (!json && !(button->isVisible() && button->isEnabled()))
+    // The JSON result always; the failures CSV (the repair's re-entry list) when there are rows to list.
+    const struct
+    {
+        const char* button;
+        const char* suffix;
+    } exports[] = {{"exportCsvButton", "csv"}, {"exportReentryButton", "reentry.csv"}, {"exportJsonButton", "json"}};
+    for (const auto& e : exports) {
+        const bool json = qstrcmp(e.suffix, "json") == 0;
+        auto* button = wizard->findChild<QPushButton*>(QString::fromLatin1(e.button));
+        QVERIFY(button || !json);
+        if (!json && !(button && button->isVisible() && button->isEnabled()))
             continue;
-        const QString file = path(QStringLiteral("exports/%1.%2").arg(run.stem, json ? QStringLiteral("json")
-                                                                                      : QStringLiteral("csv")));
+        const QString file = path(QStringLiteral("exports/%1.%2").arg(run.stem, QLatin1String(e.suffix)));
         m_files->queueFile(file);
         QVERIFY(test::clickChild(wizard, button->objectName()));
         QVERIFY2(QFileInfo::exists(file), qPrintable(file));
@@ -880,6 +894,56 @@ void TestGuiHygiene::secretsManagerStore()
     verifyNoLeakOnScreen(QStringLiteral("secrets manager: consolidate wizard"));
 }
 
+// A database moved from a server with another key (custom-key.db opened with the demo's typed
+// key): the Repair wizard with the right key typed as a candidate, a backup, the run, its exports.
+// The typed candidate is on screen only while it is in the (masked) field.
+void TestGuiHygiene::repairWizard()
+{
+    QVERIFY(QDir().mkpath(path(QStringLiteral("db/moved"))));
+    const QString moved = test::copyFixture(test::syntheticFixturesDir() + QStringLiteral("/custom-key.db"),
+                                            path(QStringLiteral("db/moved")));
+    QVERIFY(QFileInfo::exists(moved));
+    QSignalSpy census(m_window.get(), &ui::MainWindow::censusFinished);
+    m_window->openTarget(test::targetFor(moved, kTypedKey));
+    QVERIFY(census.wait(60'000));
+    QVERIFY(census.last().at(0).toBool());
+    QVERIFY(waitSecretsComplete());
+
+    m_fileChoosers.push_back(std::make_unique<ui::FakeFileChooser>());
+    m_files = m_fileChoosers.back().get();
+    m_window->setFileChooser(m_files);
+    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionRepair")));
+    OperationWizard* wizard = m_window->currentWizard();
+    QVERIFY(wizard);
+    QVERIFY(QTest::qWaitForWindowExposed(wizard));
+    QVERIFY(test::clickForward(wizard));
+    QCOMPARE(wizard->currentId(), int(OperationWizard::OptionsPageId));
+    auto* keyEdit = wizard->findChild<QLineEdit*>(QStringLiteral("candidateKeyEdit"));
+    QVERIFY(keyEdit && keyEdit->isVisible());
+    QTest::keyClicks(keyEdit, QString::fromUtf8(test::kCustomSecretKey));
+    QVERIFY(!scanObjects().isEmpty()); // in the field now, and the scan sees it
+    QVERIFY(test::clickChild(wizard, QStringLiteral("addCandidateKeyButton")));
+    QVERIFY(keyEdit->text().isEmpty());
+    verifyNoLeakOnScreen(QStringLiteral("repair: candidate key added"));
+
+    QSignalSpy preflight(wizard, &OperationWizard::preflightFinished);
+    QVERIFY(test::clickForward(wizard));
+    QCOMPARE(wizard->currentId(), int(OperationWizard::PreflightPageId));
+    QVERIFY(preflight.wait(kJobTimeout));
+    QVERIFY2(preflight.first().at(0).toBool(), "preflight failed");
+    QTRY_VERIFY(test::canGoForward(wizard));
+    verifyNoLeakOnScreen(QStringLiteral("repair: preflight"));
+    finishWizard(wizard, {"actionRepair", QStringLiteral("repair")});
+    if (QTest::currentTestFailed())
+        return;
+    // Repaired: every value decrypts with the key the console was opened with.
+    const auto verified = model::runVerify(test::targetFor(moved, kTypedKey), {}, nullptr);
+    QVERIFY2(verified.has_value(), verified ? "" : qPrintable(verified.error().message));
+    QCOMPARE(verified->failed, 0);
+    QVERIFY(verified->checked > 20);
+    verifyNoLeakOnScreen(QStringLiteral("repair wizard"));
+}
+
 // Closes the console, then searches the messages, stderr, every file and the settings. Everything
 // is searched before anything is asserted, so that one finding does not hide another.
 void TestGuiHygiene::nothingLeaks()
@@ -947,7 +1011,7 @@ void TestGuiHygiene::nothingLeaks()
     const QString logFile = model::ActivityLog::defaultPath();
     QVERIFY2(logFile.startsWith(g_root), qPrintable(logFile));
     const QString log = readAll(logFile);
-    for (const char* operation : {"\"reveal\"", "\"verify\"", "\"re-encrypt\"", "\"rotate\"", "\"rollback\""})
+    for (const char* operation : {"\"reveal\"", "\"verify\"", "\"re-encrypt\"", "\"rotate\"", "\"rollback\"", "\"repair\""})
         QVERIFY2(log.contains(QLatin1String(operation)), operation);
 }
 

@@ -1,6 +1,7 @@
 // The console as a new administrator finds it (issue 15): a wrong key noticed on opening, banners
 // that keep their colour, mnemonics that do not clash, Tab that leaves the tables, the reveal
 // countdown, Open Recent, and the Help menu (user guide, shortcuts, About).
+#include "crypto/Payload.h"
 #include "model/items/DataKeysTableModel.h"
 #include "model/config/IniFile.h"
 #include "model/items/SecretsTableModel.h"
@@ -44,6 +45,8 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTableWidget>
@@ -756,6 +759,41 @@ void TestUsability::dataKeysFollowTheLastVerify()
         }
     }
     QCOMPARE(keys->suspectCount(), 1); // the key wrapped with another secret key, as on opening
+    const int suspectRow = keys->rowForId(QStringLiteral("f06jbkl6xtlkum"));
+    QVERIFY(suspectRow >= 0);
+    QCOMPARE(keys->kindAt(suspectRow), DataKeysTableModel::Kind::Suspect);
+
+    // That key re-wrapped with this database's secret key behind the console's back (as a repair
+    // from another machine would): the key check on opening still calls it suspect, a new Verify
+    // decrypts its values, and the pane follows the Verify.
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("rewrap"));
+        db.setDatabaseName(m_path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("SELECT encrypted_data FROM data_keys WHERE name = 'f06jbkl6xtlkum'")));
+        QVERIFY(q.next());
+        const auto dek = crypto::decryptPayload(q.value(0).toByteArray(), "0ld-secret-key-from-another-instance");
+        QVERIFY(dek && dek->size() == 16); // Grafana's data keys are 16 random bytes
+        const auto rewrapped = crypto::encryptPayload(*dek, test::kDefaultSecretKey);
+        QVERIFY(rewrapped);
+        q.finish();
+        QVERIFY(q.prepare(QStringLiteral("UPDATE data_keys SET encrypted_data = ? WHERE name = 'f06jbkl6xtlkum'")));
+        q.addBindValue(*rewrapped);
+        QVERIFY(q.exec());
+        QCOMPARE(q.numRowsAffected(), 1);
+        q.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("rewrap"));
+    QVERIFY(verifyAll());
+    const model::VerifyResult again = *m_window->lastVerify();
+    QVERIFY(again.dataKeys.contains(QStringLiteral("f06jbkl6xtlkum")));
+    QCOMPARE(again.dataKeys.value(QStringLiteral("f06jbkl6xtlkum")).keyFailures, 0);
+    QVERIFY(again.dataKeys.value(QStringLiteral("f06jbkl6xtlkum")).ok > 0);
+    QCOMPARE(keys->suspectCount(), 0);
+    QVERIFY(keys->kindAt(suspectRow) != DataKeysTableModel::Kind::Suspect);
+    QVERIFY(keys->data(keys->index(suspectRow, DataKeysTableModel::Unwrap)).toString() != QStringLiteral("suspect"));
 }
 
 // The change of the secret key with a generated key on the demo (2 values failed before): the

@@ -533,6 +533,17 @@ void TestRepairWizard::clearingNeedsTheNameAndExportsOwners()
     QVERIFY(wizard->findChild<QLabel*>(QStringLiteral("repairCountsLabel"))
                 ->text()
                 .contains(QStringLiteral("cleared: <b>2</b>")));
+    // Not a green "without failures": two values are gone until someone re-enters them.
+    auto* outcome = wizard->findChild<ui::MessageBanner*>(QStringLiteral("resultBanner"));
+    QVERIFY(outcome && outcome->isVisible());
+    QCOMPARE(outcome->type(), ui::MessageBanner::Type::Warning);
+    QVERIFY2(outcome->text().contains(QStringLiteral("2 values were cleared")), qPrintable(outcome->text()));
+    // Its export sits with the others; the generic failures CSV would only repeat the list.
+    auto* exportReentry = wizard->findChild<QPushButton*>(QStringLiteral("exportReentryButton"));
+    auto* exportJson = wizard->findChild<QPushButton*>(QStringLiteral("exportJsonButton"));
+    QVERIFY(exportReentry->isVisible() && exportReentry->isEnabled());
+    QCOMPARE(exportReentry->mapToGlobal(QPoint()).y(), exportJson->mapToGlobal(QPoint()).y());
+    QVERIFY(!wizard->findChild<QPushButton*>(QStringLiteral("exportCsvButton"))->isVisible());
 
     // The re-entry list as CSV: a header, one line per value with its owner, never a plaintext.
     const QString csvPath = m_dir->filePath(QStringLiteral("reentry.csv"));

@@ -108,6 +108,7 @@ ResultWizardPage::ResultWizardPage(OperationWizard* wizard)
     m_countdownTimer.setInterval(1000);
 
     auto* buttons = new QHBoxLayout;
+    m_exportRow = buttons;
     buttons->addWidget(m_exportCsv);
     buttons->addWidget(m_exportJson);
     buttons->addStretch(1);
@@ -226,6 +227,16 @@ void ResultWizardPage::addSection(QWidget* widget, bool replacesFailures)
     // Right after the failures table, before the spacer.
     m_layout->insertWidget(m_spacerIndex, widget, 1);
     ++m_spacerIndex;
+}
+
+void ResultWizardPage::addExportButton(QPushButton* button)
+{
+    m_exportRow->insertWidget(m_exportRow->indexOf(m_exportJson) + 1, button);
+}
+
+void ResultWizardPage::showOutcome(const QString& message, bool warning)
+{
+    m_banner->showMessage(message, warning ? MessageBanner::Type::Warning : MessageBanner::Type::Positive);
 }
 
 void ResultWizardPage::initializePage()
@@ -403,6 +414,8 @@ void ResultWizardPage::updateButtons()
     const auto& result = m_wizard->lastResult();
     const bool hasFailures = result && !result->failures.isEmpty();
     m_exportCsv->setEnabled(hasFailures);
+    // The operation's own section lists (and exports) the failures with the rest.
+    m_exportCsv->setVisible(!(m_section && m_sectionReplacesFailures));
     m_exportJson->setEnabled(result.has_value());
     const bool canRetry = m_wizard->canRetry();
     m_retry->setEnabled(canRetry);

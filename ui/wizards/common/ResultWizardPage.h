@@ -7,6 +7,7 @@
 #include <QWizardPage>
 
 class QCheckBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -53,6 +54,12 @@ public:
     // An operation's own section above the buttons (repair: the re-entry list). With
     // `replacesFailures` the section lists the failures itself and the generic table stays hidden.
     void addSection(QWidget* widget, bool replacesFailures);
+    // A button of the operation's own (repair: Export Re-entry List…) in the row of export
+    // buttons, after Export JSON….
+    void addExportButton(QPushButton* button);
+    // Replaces the outcome line the generic result gave (repair: finished, but values were cleared
+    // and must be re-entered); call after the page was initialised.
+    void showOutcome(const QString& message, bool warning);
     // CSV field quoted as RFC 4180 wants it, a formula-like start defused with an apostrophe
     // (shared by every CSV export of the wizards).
     static QByteArray csvField(const QString& text);
@@ -72,6 +79,7 @@ private:
     QTableWidget* m_failures;
     QPushButton* m_exportCsv;
     QPushButton* m_exportJson;
+    QHBoxLayout* m_exportRow = nullptr;
     QPushButton* m_retry;
     QLabel* m_repairHint;
     QPushButton* m_openRepair;

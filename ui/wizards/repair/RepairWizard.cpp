@@ -112,14 +112,11 @@ RepairWizard::RepairWizard(const model::Target& target,
     m_exportReentry->setObjectName(QStringLiteral("exportReentryButton"));
     m_exportReentry->setAccessibleName(
         tr("Export the values to re-enter, with their owners, as CSV"));
-    auto* exportRow = new QHBoxLayout;
-    exportRow->addStretch(1);
-    exportRow->addWidget(m_exportReentry);
     auto* reentryLayout = qobject_cast<QVBoxLayout*>(reentry->layout());
     reentryLayout->addWidget(m_resultCounts);
     reentryLayout->addWidget(m_reentryTable, 1);
-    reentryLayout->addLayout(exportRow);
     resultPage()->addSection(reentry, true);
+    resultPage()->addExportButton(m_exportReentry);
 
     connect(this, &OperationWizard::preflightStarted, this, &RepairWizard::onPreflightStarted);
     connect(this, &OperationWizard::preflightFinished, this, &RepairWizard::onPreflightFinished);
@@ -456,6 +453,16 @@ void RepairWizard::showResultSection()
     fitTableColumns(m_reentryTable, 0);
     m_reentryTable->setVisible(m_reentryTable->rowCount() > 0);
     m_exportReentry->setEnabled(!r.cleared.isEmpty() || !r.remaining.isEmpty());
+    // Finished, but not "without failures" for the administrator: cleared values are gone until
+    // someone re-enters them.
+    const model::OperationResult& op = r.operation;
+    if (!dry && !r.cleared.isEmpty() && !op.canceled && !op.refused && op.unfinished.isEmpty() && op.failed == 0
+        && op.verifyFailed == 0)
+        resultPage()->showOutcome(
+            tr("Finished. %1 cleared because nothing decrypts them: re-enter each in the server's UI "
+               "(listed below; Export Re-entry List… saves the list).")
+                .arg(countOf(r.cleared.size(), tr("value was"), tr("values were"))),
+            true);
 }
 
 QByteArray RepairWizard::reentryCsv(const model::RepairResult& result)

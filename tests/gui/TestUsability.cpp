@@ -8,6 +8,8 @@
 #include "model/ops/DemoDatabase.h"
 #include "tests/gui/GuiTestSupport.h"
 #include "tests/gui/WizardTestSupport.h"
+#include "model/ops/InterruptedWriteJob.h"
+#include "tests/support/InterruptedWrite.h"
 #include "tests/support/TestData.h"
 #include "ui/common/FakePrompter.h"
 #include "ui/common/GuiWording.h"
@@ -95,6 +97,7 @@ private slots:
     void backgroundCheckFillsTheVisibleRows();
     void smallWindowKeepsOperationsOnTheToolbar();
     void narrowOverviewStacksTheTilesInsteadOfScrollingSideways();
+    void unfinishedWriteIsRolledBackFromTheBanner();
     void focusRingIsVisible();
 
 private:
@@ -1100,6 +1103,62 @@ void TestUsability::narrowOverviewStacksTheTilesInsteadOfScrollingSideways()
             QCOMPARE(*std::min_element(heights.cbegin(), heights.cend()), *std::max_element(heights.cbegin(), heights.cend()));
         }
     }
+}
+
+// A database a killed writer left with an unfinished transaction cannot be read at all: the banner
+// says why and offers the one thing that helps, asked first; afterwards everything reads again.
+void TestUsability::unfinishedWriteIsRolledBackFromTheBanner()
+{
+    const QString fixture = test::syntheticFixturesDir() + QStringLiteral("/mixed-default-key.db");
+    m_path = m_dir->filePath(QStringLiteral("interrupted.db"));
+    const QString made = test::makeInterruptedWriteCopy(fixture, m_path);
+    QVERIFY2(made.isEmpty(), qPrintable(made));
+    model::OpenRequest request;
+    request.dbUrl = m_path;
+    request.environment = QProcessEnvironment();
+    const auto target = model::resolveTarget(request);
+    QVERIFY(target);
+    QSignalSpy census(m_window.get(), &ui::MainWindow::censusFinished);
+    m_window->openTarget(*target);
+    QVERIFY(census.wait(kTimeout));
+    QCOMPARE(census.first().at(0).toBool(), false);
+    auto* banner = m_window->findChild<ui::MessageBanner*>(QStringLiteral("healthBanner"));
+    QCOMPARE(banner->type(), ui::MessageBanner::Type::Error);
+    QVERIFY2(banner->text().contains(QStringLiteral("unfinished transaction")), qPrintable(banner->text()));
+    auto* action = banner->findChild<QPushButton*>(QStringLiteral("messageActionButton"));
+    QVERIFY(action && action->isVisible());
+    QVERIFY2(action->text().contains(QStringLiteral("Roll")), qPrintable(action->text()));
+    // Not "Reading…" forever in the status bar.
+    QCOMPARE(m_window->findChild<QLabel*>(QStringLiteral("statusCountsLabel"))->text(), QStringLiteral("Cannot be read"));
+    if (!qEnvironmentVariableIsEmpty("MK_SCREENSHOT_DIR")) {
+        QTest::qWait(100); // the layouts settle
+        m_window->grab().save(qEnvironmentVariable("MK_SCREENSHOT_DIR") + QStringLiteral("/unfinished-write.png"));
+    }
+
+    // Declined: nothing is written.
+    m_prompter->queueConfirm(false);
+    QTest::mouseClick(action, Qt::LeftButton);
+    QVERIFY(model::hasInterruptedWrite(*target));
+    QVERIFY2(m_prompter->questions().last().contains(QStringLiteral("interrupted.db-journal")),
+             qPrintable(m_prompter->questions().last()));
+
+    // Accepted: played back, opened again, logged.
+    QSignalSpy rolledBack(m_window.get(), &ui::MainWindow::interruptedWriteRolledBack);
+    census.clear();
+    m_prompter->queueConfirm(true);
+    QTest::mouseClick(action, Qt::LeftButton);
+    QVERIFY(rolledBack.wait(kTimeout));
+    QCOMPARE(rolledBack.first().at(0).toBool(), true);
+    QVERIFY(!model::hasInterruptedWrite(*target));
+    QVERIFY(!census.isEmpty() || census.wait(kTimeout));
+    QCOMPARE(census.last().at(0).toBool(), true);
+    QCOMPARE(m_window->census()->totals.values, 300);
+    QVERIFY(verifyAll());
+    QCOMPARE(m_window->lastVerify()->failed, 0);
+    QCOMPARE(m_window->lastVerify()->checked, 300);
+    QFile log(m_dir->filePath(QStringLiteral("activity.jsonl")));
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    QVERIFY(log.readAll().contains("\"roll-back-interrupted-write\""));
 }
 
 QTEST_MAIN(TestUsability)

@@ -3,6 +3,7 @@
 #include "model/LibraryVersions.h"
 #include "model/PromiseJobContext.h"
 #include "model/ops/BackupJob.h"
+#include "model/ops/InterruptedWriteJob.h"
 #include "model/TargetProbe.h"
 #include "model/items/SecretQuery.h"
 #include "model/items/SecretsTableModel.h"
@@ -147,12 +148,18 @@ MainWindow::MainWindow(Prompter& prompter, model::ActivityLog log, QWidget* pare
     connect(m_healthBanner, &MessageBanner::secondActionTriggered, this,
             [this] { startOperation(model::OperationKind::Repair); });
     connect(m_healthBanner, &MessageBanner::actionTriggered, this, [this] {
-        if (m_healthActionVerifies) {
+        switch (m_healthAction) {
+        case HealthAction::Verify:
             findChild<QAction*>(QStringLiteral("actionVerify"), Qt::FindDirectChildrenOnly)->trigger();
             return;
+        case HealthAction::RollBackInterruptedWrite:
+            rollBackInterruptedWrite();
+            return;
+        case HealthAction::ShowFailed:
+            m_secrets->showStatus(QString::fromLatin1(model::kStatusFailed));
+            showPane(SecretsTab);
+            return;
         }
-        m_secrets->showStatus(QString::fromLatin1(model::kStatusFailed));
-        showPane(SecretsTab);
     });
 
     QSettings settings;
@@ -241,6 +248,24 @@ void MainWindow::restore()
     startFileJob([target, options](model::JobContext* context) { return model::runRestore(target, options, context); });
 }
 
+void MainWindow::rollBackInterruptedWrite()
+{
+    if (!m_target || m_fileJobWatcher.isRunning() || !model::hasInterruptedWrite(*m_target))
+        return;
+    const QString journal = m_target->connection.path + QStringLiteral("-journal");
+    if (!m_prompter.confirm(this, tr("Roll back the unfinished write"),
+                            tr("SQLite plays %1 back: the changes of the transaction that was cut short are "
+                               "undone and nothing else is written. Every batch an operation had committed "
+                               "before it stays. Stop the servers that use %2 first.")
+                                .arg(journal, m_databaseName),
+                            tr("Roll &Back")))
+        return;
+    m_fileJob = FileJob::RollBackInterruptedWrite;
+    m_fileJobPath = journal;
+    const model::Target target = *m_target;
+    startFileJob([target](model::JobContext* context) { return model::rollBackInterruptedWrite(target, context); });
+}
+
 void MainWindow::onFileJobFinished()
 {
     setOperationsEnabled(m_target.has_value());
@@ -250,10 +275,30 @@ void MainWindow::onFileJobFinished()
     const FileJob job = m_fileJob;
     model::ActivityEntry entry;
     entry.when = QDateTime::currentDateTimeUtc();
-    entry.operation = job == FileJob::Backup ? QStringLiteral("backup") : QStringLiteral("restore");
+    entry.operation = job == FileJob::Backup ? QStringLiteral("backup")
+        : job == FileJob::RollBackInterruptedWrite ? QStringLiteral("roll-back-interrupted-write")
+                                                     : QStringLiteral("restore");
     entry.database = m_databaseName;
     m_healthBanner->setActionText({});
     m_healthBanner->setSecondActionText({});
+    if (job == FileJob::RollBackInterruptedWrite) {
+        entry.outcome = result ? QStringLiteral("ok") : QStringLiteral("failed");
+        entry.detail = result ? m_fileJobPath : result.error().message;
+        recordActivity(entry);
+        if (!result) {
+            m_healthBanner->showMessage(tr("Cannot roll back the unfinished write: %1").arg(result.error().message),
+                                        MessageBanner::Type::Error);
+            emit interruptedWriteRolledBack(false);
+            return;
+        }
+        const model::Target target = *m_target;
+        openTarget(target); // readable again
+        m_healthBanner->showMessage(tr("The unfinished transaction was rolled back. Run the interrupted "
+                                       "operation again to finish it."),
+                                    MessageBanner::Type::Positive, 15000);
+        emit interruptedWriteRolledBack(true);
+        return;
+    }
     if (!result) {
         m_healthBanner->showMessage(job == FileJob::Backup
                                         ? tr("The backup failed: %1").arg(result.error().message)
@@ -602,6 +647,7 @@ void MainWindow::openTarget(const model::Target& target)
         m_target->secretKey.fill('\0');
     m_target = target;
     m_census.reset();
+    m_censusFailed = false;
     const QString previousName = m_databaseName;
     m_databaseName = model::targetDisplayName(target);
     // The same database read again (after an operation, Reload): the last Verify is kept, as stale.
@@ -615,7 +661,7 @@ void MainWindow::openTarget(const model::Target& target)
     m_keyBanner->setActionText({});
     m_healthBanner->hideMessage();
     m_healthBanner->setActionText(tr("Show them"));
-    m_healthActionVerifies = false;
+    m_healthAction = HealthAction::ShowFailed;
     m_healthBanner->setSecondActionText({});
     if (target.usesPublicDefaultKey()) {
         m_keyBanner->showMessage(
@@ -679,11 +725,25 @@ void MainWindow::onCensusFinished()
         return;
     const model::Result<model::CensusResult> result = m_censusWatcher.result();
     if (!result) {
+        m_censusFailed = true;
+        updateStatusBar();
         m_overview->setError(result.error().message);
         m_healthBanner->setActionText({});
         m_healthBanner->setSecondActionText({});
-        m_healthBanner->showMessage(tr("The census failed: %1").arg(result.error().message),
-                                    MessageBanner::Type::Error);
+        if (m_target && model::hasInterruptedWrite(*m_target)) {
+            // Nothing can be read until the journal is played back: offer that, not a dead end.
+            m_healthAction = HealthAction::RollBackInterruptedWrite;
+            m_healthBanner->setActionText(tr("Roll &Back the Unfinished Write…"));
+            m_healthBanner->showMessage(
+                tr("%1 cannot be read: a process was stopped while writing to it and left an unfinished "
+                   "transaction. Rolling it back undoes only that transaction (Grafana does the same on "
+                   "its next start); then run the interrupted operation again.")
+                    .arg(m_databaseName),
+                MessageBanner::Type::Error);
+        } else {
+            m_healthBanner->showMessage(tr("The census failed: %1").arg(result.error().message),
+                                        MessageBanner::Type::Error);
+        }
         emit censusFinished(false);
         return;
     }
@@ -791,7 +851,7 @@ bool MainWindow::showStaleVerifyBanner()
                    .arg(countOf(m_lastVerify->failed, tr("value"), tr("values")));
     }
     const qint64 failing = m_runSinceVerify ? m_runSinceVerify->failed : m_lastVerify->failed;
-    m_healthActionVerifies = true;
+    m_healthAction = HealthAction::Verify;
     m_healthBanner->setActionText(staleVerify ? tr("Verify Again") : tr("Verify"));
     m_healthBanner->setSecondActionText(failing > 0 ? tr("Re&pair…") : QString());
     m_healthBanner->showMessage(text, failing > 0 ? MessageBanner::Type::Error : MessageBanner::Type::Warning);
@@ -814,7 +874,7 @@ void MainWindow::updateHealthBanner(qint64 failing, qint64 total, bool verified)
         return;
     }
     m_healthBanner->setActionText(tr("Show them"));
-    m_healthActionVerifies = false;
+    m_healthAction = HealthAction::ShowFailed;
     m_healthBanner->setSecondActionText(tr("Re&pair…"));
     const QString text = verified
         ? tr("%1 of %2 cannot be decrypted.")
@@ -834,7 +894,7 @@ void MainWindow::updateStatusBar()
     }
     m_statusDatabase->setText(m_databaseName);
     if (!m_census) {
-        m_statusCounts->setText(tr("Reading…"));
+        m_statusCounts->setText(m_censusFailed ? tr("Cannot be read") : tr("Reading…"));
         return;
     }
     const QLocale locale;

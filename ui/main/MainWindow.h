@@ -104,6 +104,7 @@ signals:
     void keyCheckFinished(bool ok);
     void backupFinished(bool ok);
     void restoreFinished(bool ok); // also after a declined or failed preview
+    void interruptedWriteRolledBack(bool ok);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -116,6 +117,7 @@ private:
     void onKeyCheckFinished();
     void enterAnotherKey();
     void onFileJobFinished();
+    void rollBackInterruptedWrite();
     void startFileJob(std::function<model::Result<model::OperationResult>(model::JobContext*)> job);
     void onVerifyFinished(const model::VerifyResult& result);
     void updateStatusBar();
@@ -153,6 +155,7 @@ private:
         Backup,
         RestorePreview,
         Restore,
+        RollBackInterruptedWrite,
     };
     FileJob m_fileJob = FileJob::Backup;
     QString m_fileJobPath;
@@ -160,6 +163,7 @@ private:
     std::optional<RecentConnection> m_connection; // how the open database was reached
     std::optional<model::Target> m_target;
     std::optional<model::CensusResult> m_census;
+    bool m_censusFailed = false; // the last census of the open database failed (the banner says why)
     QString m_databaseName;
     QHash<QString, QString> m_keyCheckHealth; // the opening's key check, per data key id
     std::optional<model::VerifyResult> m_lastVerify;
@@ -170,7 +174,14 @@ private:
         qint64 failed = 0;
     };
     std::optional<RunSinceVerify> m_runSinceVerify;
-    bool m_healthActionVerifies = false; // the health banner's button: Verify (else: show the rows)
+    // What the health banner's button does.
+    enum class HealthAction
+    {
+        ShowFailed,                // the failing rows in the Secrets pane
+        Verify,                    // Verify (again)
+        RollBackInterruptedWrite,  // play back a killed writer's hot journal, then open again
+    };
+    HealthAction m_healthAction = HealthAction::ShowFailed;
 };
 
 } // namespace mk::ui

@@ -59,6 +59,7 @@ OverviewPane::OverviewPane(QWidget* parent)
     m_subtitle = new QLabel(tr("Open a database with File ▸ Open database… (Ctrl+O)."), content);
     m_subtitle->setObjectName(QStringLiteral("overviewSubtitleLabel"));
     m_subtitle->setForegroundRole(QPalette::PlaceholderText);
+    m_subtitle->setWordWrap(true); // an error message can be long
 
     auto* dbGroup = new QGroupBox(tr("Database"), content);
     auto* dbForm = new QFormLayout(dbGroup);

@@ -4,12 +4,15 @@
 #include "crypto/SecretBytes.h"
 #include "crypto/SecretKeyProvider.h"
 #include "model/ops/BackupJob.h"
+#include "model/ops/CensusJob.h"
+#include "model/ops/InterruptedWriteJob.h"
 #include "model/ops/ReEncryptJob.h"
 #include "model/ops/RewrapDataKeysJob.h"
 #include "model/ops/RollbackJob.h"
 #include "model/ops/ValueDecrypter.h"
 #include "model/ops/VerifyJob.h"
 #include "model/store/SecretLocation.h"
+#include "tests/support/InterruptedWrite.h"
 #include "tests/support/TestData.h"
 #include "tests/unit/ops/OperationsTestSupport.h"
 #include "tests/unit/ops/OpsTestSupport.h"
@@ -133,6 +136,7 @@ private Q_SLOTS:
     void restoreRefusesOtherKeyMaterialUnlessReplacing();
     void restoreReportsMissingRowsAsSuch();
     void rollbackRollsBackHealthyNeighbours();
+    void unfinishedWriteIsRolledBackOnRequest();
 
 private:
     QString copy(const char* fixture) { return test::copyFixture(synthetic(fixture), m_dir->path()); }
@@ -509,6 +513,45 @@ void TestSafetyRegressions::rollbackRollsBackHealthyNeighbours()
     QVERIFY(verified.has_value());
     QCOMPARE(verified->failed, 1); // only the value whose data key was already gone
     QCOMPARE(verified->failures.first().field, brokenField);
+}
+
+// A writer killed inside a transaction: nothing reads the file read-only until its journal is
+// played back; rollBackInterruptedWrite does that and undoes exactly the unfinished transaction.
+void TestSafetyRegressions::unfinishedWriteIsRolledBackOnRequest()
+{
+    QTemporaryDir dir;
+    const QString fixture = synthetic("mixed-default-key.db");
+    const QString db = dir.filePath(QStringLiteral("interrupted.db"));
+    const QString made = test::makeInterruptedWriteCopy(fixture, db);
+    QVERIFY2(made.isEmpty(), qPrintable(made));
+    const model::Target target = test::targetFor(db, test::kDefaultSecretKey);
+    QVERIFY(model::hasInterruptedWrite(target));
+    const auto refused = model::runCensus(target, nullptr);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().message.contains(QLatin1String("unfinished transaction")), qPrintable(refused.error().message));
+
+    const auto rolledBack = model::rollBackInterruptedWrite(target, nullptr);
+    QVERIFY2(rolledBack, rolledBack ? "" : qPrintable(rolledBack.error().message));
+    QCOMPARE(rolledBack->operation, QStringLiteral("roll-back-interrupted-write"));
+    QCOMPARE(rolledBack->changed, 1);
+    QVERIFY(!model::hasInterruptedWrite(target));
+    QVERIFY(model::runCensus(target, nullptr).has_value());
+    // Exactly the unfinished transaction is gone: every value as in the fixture, no renamed data
+    // source, no table of its own.
+    QString error;
+    QCOMPARE(test::verifyLines(target, 0, &error), test::expectedLines(fixture));
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    RawSqlite raw(db);
+    QVERIFY(raw.ok());
+    QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM data_source WHERE name LIKE ?"),
+                        {QStringLiteral("%") + QLatin1String(test::kUnfinishedSuffix)}).toInt(), 0);
+    QVERIFY(raw.scalar(QStringLiteral("SELECT count(*) FROM data_source")).toInt() > 0);
+    QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'mk_unfinished'")).toInt(), 0);
+
+    // Nothing to do a second time.
+    const auto again = model::rollBackInterruptedWrite(target, nullptr);
+    QVERIFY(again);
+    QCOMPARE(again->changed, 0);
 }
 
 QTEST_GUILESS_MAIN(TestSafetyRegressions)

@@ -124,24 +124,44 @@ CliApp::CliApp(CliArguments arguments)
 {
 }
 
+QJsonObject errorJson(const QString& command, const QString& message, int exitCode)
+{
+    return QJsonObject{{QStringLiteral("command"), command},
+                       {QStringLiteral("error"), message},
+                       {QStringLiteral("exitCode"), exitCode}};
+}
+
 int CliApp::usageError(const QString& message)
 {
-    m_err << "mosaicoo-keys-cli: " << store::ConnectionSpec::maskCredentials(message) << "\n";
+    const QString masked = store::ConnectionSpec::maskCredentials(message);
+    m_err << "mosaicoo-keys-cli: " << masked << "\n";
     m_err.flush();
+    emitJsonError(masked, 2);
     return 2;
 }
 
 int CliApp::reportError(const model::Error& error)
 {
-    m_err << "mosaicoo-keys-cli: " << store::ConnectionSpec::maskCredentials(error.message) << "\n";
+    const QString masked = store::ConnectionSpec::maskCredentials(error.message);
+    m_err << "mosaicoo-keys-cli: " << masked << "\n";
     m_err.flush();
-    return model::exitCodeFor(error.kind);
+    const int code = model::exitCodeFor(error.kind);
+    emitJsonError(masked, code);
+    return code;
 }
 
 void CliApp::emitJson(const QJsonObject& object)
 {
     m_out << QJsonDocument(object).toJson(QJsonDocument::Indented);
     m_out.flush();
+    m_jsonEmitted = true;
+}
+
+void CliApp::emitJsonError(const QString& message, int exitCode)
+{
+    if (!m_args.json || m_jsonEmitted)
+        return;
+    emitJson(errorJson(m_args.command, message, exitCode));
 }
 
 int CliApp::run()
@@ -528,11 +548,20 @@ int CliApp::runOperation(const QString& what,
         const QString message = store::ConnectionSpec::maskCredentials(result.error().message);
         m_err << "mosaicoo-keys-cli: " << what << ": " << message << "\n";
         m_err.flush();
-        if (m_args.json)
-            emitJson(QJsonObject{{QStringLiteral("operation"), what},
-                                 {QStringLiteral("error"), message},
-                                 {QStringLiteral("refused"), result.error().kind == model::ErrorKind::Refused}});
-        return model::exitCodeFor(result.error().kind);
+        const int code = model::exitCodeFor(result.error().kind);
+        if (m_args.json) {
+            // The operation's fields (nothing was written: zero counts) and what stopped it, so
+            // that a script reads the same shape whatever the outcome.
+            model::OperationResult nothing;
+            nothing.operation = what;
+            QJsonObject object = model::operationToJson(nothing);
+            const QJsonObject error = errorJson(what, message, code);
+            for (auto it = error.begin(); it != error.end(); ++it)
+                object.insert(it.key(), it.value());
+            object.insert(QStringLiteral("refused"), result.error().kind == model::ErrorKind::Refused);
+            emitJson(object);
+        }
+        return code;
     }
     model::OperationResult finished = *result;
     if (rotatesAtEnd(what))

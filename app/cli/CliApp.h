@@ -13,6 +13,10 @@
 
 namespace mk::cli {
 
+// What --json prints on stdout when a command stops with an error (usage, configuration,
+// connection, refusal): {"command", "error", "exitCode"} (an operation adds its own fields).
+QJsonObject errorJson(const QString& command, const QString& message, int exitCode);
+
 // Runs one parsed command and returns the process exit code (product.md §4).
 class CliApp
 {
@@ -53,10 +57,14 @@ private:
     int usageError(const QString& message);
     int reportError(const model::Error& error); // prints it (credentials masked), returns its exit code
     void emitJson(const QJsonObject& object);
+    // Under --json, an error still prints its one object on stdout: {command, error, exitCode}
+    // (nothing when an object was printed already).
+    void emitJsonError(const QString& message, int exitCode);
 
     CliArguments m_args;
     QTextStream m_out;
     QTextStream m_err;
+    bool m_jsonEmitted = false;
 };
 
 } // namespace mk::cli

@@ -3,6 +3,7 @@
 #include "crypto/SelfTest.h"
 
 #include <QCoreApplication>
+#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QTextStream>
 
@@ -39,6 +40,10 @@ int main(int argc, char* argv[])
     mk::cli::ParseOutcome parsed = mk::cli::parseArguments(QCoreApplication::arguments());
     if (!parsed.error.isEmpty()) {
         QTextStream(stderr) << "mosaicoo-keys-cli: " << parsed.error << "\n\n" << mk::cli::usageText();
+        // --json promises one object on stdout, a usage error included.
+        if (QCoreApplication::arguments().contains(QStringLiteral("--json")))
+            QTextStream(stdout) << QJsonDocument(mk::cli::errorJson(parsed.arguments.command, parsed.error, 2))
+                                       .toJson(QJsonDocument::Indented);
         return 2;
     }
     mk::cli::CliApp cli(std::move(parsed.arguments));

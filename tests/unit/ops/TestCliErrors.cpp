@@ -13,6 +13,8 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+#include <QJsonDocument>
+#include <QJsonParseError>
 #include <QTest>
 #include <QThread>
 
@@ -121,6 +123,8 @@ private Q_SLOTS:
     void interruptedChangeOfKeySaysWhatHappened_data();
     void interruptedChangeOfKeySaysWhatHappened();
     void statusColumnsFitTheirContent();
+    void jsonErrorsAreOneObject_data();
+    void jsonErrorsAreOneObject();
 
 private:
     QString copy(const QString& fixture) { return test::copyFixture(fixture, m_dir->path()); }
@@ -505,6 +509,55 @@ void TestCliErrors::statusColumnsFitTheirContent()
         }
     }
     QVERIFY2(sawLongName, "the fixture has no 52-character location name");
+}
+
+void TestCliErrors::jsonErrorsAreOneObject_data()
+{
+    QTest::addColumn<QStringList>("args"); // DB stands for a copy of custom-key.db
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<bool>("operationFields");
+    const QString missing = QStringLiteral("/nonexistent/mk-none.db");
+    QTest::newRow("status, no such file") << QStringList{QStringLiteral("--db"), missing, QStringLiteral("status")} << 2 << false;
+    QTest::newRow("verify, bad --jobs") << QStringList{QStringLiteral("--db"), QStringLiteral("DB"), QStringLiteral("verify"),
+                                                      QStringLiteral("--jobs"), QStringLiteral("abc")} << 2 << false;
+    QTest::newRow("unknown option") << QStringList{QStringLiteral("--db"), QStringLiteral("DB"), QStringLiteral("--bogus"),
+                                                   QStringLiteral("status")} << 2 << false;
+    QTest::newRow("backup without --out") << QStringList{QStringLiteral("--db"), QStringLiteral("DB"), QStringLiteral("backup")}
+                                          << 2 << false;
+    QTest::newRow("re-encrypt, no such file") << QStringList{QStringLiteral("--db"), missing, QStringLiteral("re-encrypt")}
+                                              << 2 << true;
+    // custom-key.db with the public default key: the wrong-key refusal.
+    QTest::newRow("re-encrypt, wrong key") << QStringList{QStringLiteral("--db"), QStringLiteral("DB"), QStringLiteral("re-encrypt")}
+                                           << 3 << true;
+}
+
+// --json promises exactly one JSON object on stdout (product.md §4), an error included: the
+// command, the message, the exit code; an operation's refusal carries the operation's fields too.
+void TestCliErrors::jsonErrorsAreOneObject()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, exitCode);
+    QFETCH(bool, operationFields);
+    const QString db = copy(synthetic("custom-key.db"));
+    const QByteArray digest = test::fileDigest(db);
+    args.replaceInStrings(QRegularExpression(QStringLiteral("^DB$")), db);
+    const CliRun run = runCli(args + QStringList{QStringLiteral("--json")});
+    QCOMPARE(run.exitCode, exitCode);
+    QJsonParseError parse;
+    const QJsonDocument doc = QJsonDocument::fromJson(run.out, &parse);
+    QVERIFY2(parse.error == QJsonParseError::NoError && doc.isObject(), qPrintable(describe(run)));
+    const QJsonObject json = doc.object();
+    QCOMPARE(json.value(QLatin1String("exitCode")).toInt(), exitCode);
+    QVERIFY2(!json.value(QLatin1String("error")).toString().isEmpty(), qPrintable(describe(run)));
+    QVERIFY(json.contains(QLatin1String("command")));
+    QCOMPARE(json.contains(QLatin1String("failed")), operationFields);
+    if (operationFields) {
+        QCOMPARE(json.value(QLatin1String("operation")).toString(), QStringLiteral("re-encrypt"));
+        QCOMPARE(json.value(QLatin1String("changed")).toInt(-1), 0);
+        QCOMPARE(json.value(QLatin1String("refused")).toBool(), exitCode == 3);
+    }
+    QVERIFY(!run.out.contains(test::kCustomSecretKey));
+    QCOMPARE(test::fileDigest(db), digest);
 }
 
 QTEST_GUILESS_MAIN(TestCliErrors)

@@ -1,6 +1,7 @@
 #include "app/cli/CliArguments.h"
 
 #include <QHash>
+#include <QSet>
 
 #include <algorithm>
 #include <functional>
@@ -210,6 +211,7 @@ ParseOutcome parseArguments(const QStringList& argv)
     const OptionTables tables = optionTables(a);
     const auto& valued = tables.valued;
     const auto& flags = tables.flags;
+    QSet<QString> seenValued;
 
     for (qsizetype i = 1; i < argv.size(); ++i) {
         QString arg = argv.at(i);
@@ -243,6 +245,15 @@ ParseOutcome parseArguments(const QStringList& argv)
             continue;
         }
         if (const auto option = valued.constFind(arg); option != valued.cend()) {
+            // Given twice, one of them would be dropped without a word (--db A --db B): refused,
+            // except for the options that collect a list.
+            static const QStringList repeatable{QStringLiteral("--instance"), QStringLiteral("--candidate-key-file"),
+                                                QStringLiteral("--candidate-config")};
+            if (seenValued.contains(arg) && !repeatable.contains(arg)) {
+                outcome.error = QStringLiteral("%1 is given twice").arg(arg);
+                return outcome;
+            }
+            seenValued.insert(arg);
             QString value = inlineValue;
             if (!hasInline) {
                 if (i + 1 >= argv.size()) {
@@ -253,6 +264,8 @@ ParseOutcome parseArguments(const QStringList& argv)
             }
             if (!(*option)(value)) {
                 outcome.error = QStringLiteral("invalid value for %1: %2").arg(arg, value);
+                if (arg == QLatin1String("--jobs"))
+                    outcome.error += QStringLiteral(" (a whole number from 1 to 256)");
                 return outcome;
             }
             continue;

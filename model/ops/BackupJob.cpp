@@ -273,6 +273,14 @@ Result<OperationResult> runBackup(const Target& target, const BackupOptions& opt
     if (QFileInfo::exists(options.outPath) || QFileInfo(options.outPath).isSymLink())
         return fail(ErrorKind::Refused, QStringLiteral("%1 already exists; a backup never overwrites a file")
                                             .arg(options.outPath));
+    // A folder that is not there or not writable is a wrong --out (exit 2), found before anything
+    // is opened.
+    if (const QFileInfo folder(QFileInfo(options.outPath).absolutePath()); !folder.isDir())
+        return fail(ErrorKind::Usage, QStringLiteral("cannot create %1: the folder %2 does not exist")
+                                          .arg(options.outPath, folder.filePath()));
+    else if (!folder.isWritable())
+        return fail(ErrorKind::Usage, QStringLiteral("cannot create %1: the folder %2 is not writable")
+                                          .arg(options.outPath, folder.filePath()));
     const bool sqlite = target.connection.driver == store::ConnectionSpec::Driver::Sqlite;
     QString format = options.format;
     if (format.isEmpty())

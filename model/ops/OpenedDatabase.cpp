@@ -117,6 +117,10 @@ Result<OpenedDatabase> openTarget(const Target& target, AccessMode mode)
     std::shared_ptr<store::OperationLock> lock;
     if (mode == AccessMode::ReadWrite) {
         auto taken = store::OperationLock::acquire(*db);
+        if (!taken && taken.error().code == store::ErrorCode::Io) // the lock file cannot be made
+            return std::unexpected(Error{ErrorKind::Connection, QStringLiteral("%1: %2 (set TMPDIR to a "
+                                                                               "writable folder)")
+                                                                    .arg(where, taken.error().detail)});
         if (!taken)
             return std::unexpected(fromStoreError(taken.error(), where));
         lock = std::make_shared<store::OperationLock>(std::move(*taken));

@@ -115,6 +115,8 @@ private Q_SLOTS:
     void diskFullExitsTwo();
     void readOnlyRollbackExitsTwo();
     void demoIntoMissingFolderExitsTwo();
+    void backupIntoMissingFolderExitsTwo();
+    void singleValueOptionGivenTwiceIsUsageError();
     void passwordNeverPrinted_data();
     void passwordNeverPrinted();
     void directoryGivenAsFile_data();
@@ -325,6 +327,32 @@ void TestCliErrors::demoIntoMissingFolderExitsTwo()
     QVERIFY2(run.exitCode == 2, qPrintable(describe(run)));
     QVERIFY2(run.err.contains("x.db"), qPrintable(describe(run)));
     QVERIFY(!QFile::exists(out));
+}
+
+// A wrong --out is a usage error (2), not "finished with failures" (1), and found before the
+// database is opened.
+void TestCliErrors::backupIntoMissingFolderExitsTwo()
+{
+    const QString db = copy(synthetic("mixed-default-key.db"));
+    const QString out = m_dir->filePath(QStringLiteral("missing-dir/bk.db"));
+    const CliRun run = runCli({QStringLiteral("--db"), db, QStringLiteral("backup"), QStringLiteral("--out"), out});
+    QVERIFY2(run.exitCode == 2, qPrintable(describe(run)));
+    QVERIFY2(run.err.contains("does not exist"), qPrintable(describe(run)));
+    QVERIFY(!QFile::exists(out));
+}
+
+// --db A --db B used the last one without a word; --jobs out of range says what is allowed.
+void TestCliErrors::singleValueOptionGivenTwiceIsUsageError()
+{
+    const QString a = copy(synthetic("mixed-default-key.db"));
+    const QString b = copy(synthetic("custom-key.db"));
+    const CliRun twice = runCli({QStringLiteral("--db"), a, QStringLiteral("--db"), b, QStringLiteral("status")});
+    QVERIFY2(twice.exitCode == 2, qPrintable(describe(twice)));
+    QVERIFY2(twice.err.contains("--db is given twice"), qPrintable(describe(twice)));
+    const CliRun jobs = runCli({QStringLiteral("--db"), a, QStringLiteral("verify"), QStringLiteral("--jobs"),
+                                QStringLiteral("100000")});
+    QVERIFY2(jobs.exitCode == 2, qPrintable(describe(jobs)));
+    QVERIFY2(jobs.err.contains("from 1 to 256"), qPrintable(describe(jobs)));
 }
 
 void TestCliErrors::passwordNeverPrinted_data()

@@ -480,6 +480,21 @@ QString refusalForKeyCheck(const KeyCheck& check, const QString& whichKey)
         .arg(whichKey, check.detail);
 }
 
+namespace {
+
+// A legacy AES-CFB value whose plaintext is shorter than the shortest one that can prove its key
+// (judged without decrypting: the body after salt and IV is as long as the plaintext).
+bool mayBeUnverifiable(const ValueRecord& record)
+{
+    if (record.format != ValueFormat::LegacyCfb && record.format != ValueFormat::LegacyCfbPrefixed)
+        return false;
+    const auto info = crypto::inspectPayload(record.payload);
+    constexpr qsizetype kSaltAndIv = 8 + 16;
+    return info && record.payload.size() - info->bodyOffset - kSaltAndIv < kMinVerifiableText;
+}
+
+} // namespace
+
 Result<ScanFacts> scanForPreflight(OpenedDatabase& opened,
                                    const KeyRing& ring,
                                    const PlanFunction& planFor,
@@ -504,9 +519,11 @@ Result<ScanFacts> scanForPreflight(OpenedDatabase& opened,
     {
         ValueRecord record;
         bool planned = false;
+        bool judgesKey = true; // false: decrypted only to count what will fail, not key evidence
     };
     QHash<QString, QList<Sample>> groups; // data key id ("" = legacy) -> sampled values
     int sampleCount = 0;
+    QList<Sample> shortLegacy; // legacy CFB values too short to prove their key, beyond the sample
 
     if (context)
         context->setProgress(0, QStringLiteral("preflight: scanning every location"));
@@ -565,6 +582,11 @@ Result<ScanFacts> scanForPreflight(OpenedDatabase& opened,
                 if (samples.size() < kSamplesPerGroup && sampleCount < kMaxSamples) {
                     samples << Sample{record, spec.has_value() && !knownFailing};
                     ++sampleCount;
+                } else if (!includeUnverifiable && spec && !knownFailing && mayBeUnverifiable(record)) {
+                    // Left as it is unless the administrator opts in: decrypt every such value
+                    // (they are few and short), so that "will fail" counts them all and the run's
+                    // failures match the preflight's.
+                    shortLegacy << Sample{record, true, false};
                 }
             }
         },
@@ -588,6 +610,7 @@ Result<ScanFacts> scanForPreflight(OpenedDatabase& opened,
     QList<Sample> all;
     for (auto it = groups.cbegin(); it != groups.cend(); ++it)
         all << it.value();
+    all << shortLegacy;
     if (context)
         context->setProgress(0, QStringLiteral("preflight: decrypting %1 sampled values").arg(all.size()));
     // A sample proves its key only when it is long enough to tell from random bytes: a short
@@ -614,13 +637,34 @@ Result<ScanFacts> scanForPreflight(OpenedDatabase& opened,
                 outcome.failure = DecryptFailure{FailureReason::Unverifiable, judgement.detail};
             return outcome;
         });
+    const auto countWillFail = [&](const Sample& sample, const DecryptFailure& failure) {
+        if (!sample.planned || !touchedLocations.contains(sample.record.locationIndex))
+            return;
+        preflight.knownFailures << failureFor(sample.record, failure.reason, failure.detail);
+        ++preflight.willFail;
+        --preflight.toChange;
+        for (LocationPlan& plan : preflight.locations) {
+            const store::SecretLocation& location = catalog.at(sample.record.locationIndex);
+            if (plan.table == location.table && plan.column == location.column) {
+                ++plan.willFail;
+                --plan.toChange;
+            }
+        }
+    };
     QHash<QString, std::pair<int, int>> perGroup; // values proving the key, key failures
     QStringList reasons;
     for (qsizetype i = 0; i < all.size(); ++i) {
         const Sample& sample = all.at(i);
         const QString group = isEnvelope(sample.record.format) ? sample.record.dataKeyId : QString();
-        ++preflight.keyCheck.sampled;
         const SampleOutcome& outcome = outcomes.at(i);
+        if (!sample.judgesKey) {
+            // The short values beyond the sample: what they will do, not how the key looks (a
+            // database with many short values under another key is still worth running on).
+            if (outcome.failure)
+                countWillFail(sample, *outcome.failure);
+            continue;
+        }
+        ++preflight.keyCheck.sampled;
         if (!outcome.failure) {
             if (outcome.proves) {
                 ++preflight.keyCheck.ok;
@@ -640,18 +684,7 @@ Result<ScanFacts> scanForPreflight(OpenedDatabase& opened,
             if (!reasons.contains(reasonName(reason)))
                 reasons << reasonName(reason);
         }
-        if (sample.planned && touchedLocations.contains(sample.record.locationIndex)) {
-            preflight.knownFailures << failureFor(sample.record, reason, outcome.failure->detail);
-            ++preflight.willFail;
-            --preflight.toChange;
-            for (LocationPlan& plan : preflight.locations) {
-                const store::SecretLocation& location = catalog.at(sample.record.locationIndex);
-                if (plan.table == location.table && plan.column == location.column) {
-                    ++plan.willFail;
-                    --plan.toChange;
-                }
-            }
-        }
+        countWillFail(sample, *outcome.failure);
     }
     KeyCheck& check = preflight.keyCheck;
     // Only samples that can prove or disprove the key count (short ones are weighed as nothing).

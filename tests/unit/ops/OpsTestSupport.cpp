@@ -1,9 +1,7 @@
 #include "tests/unit/ops/OpsTestSupport.h"
 
 #include "model/ops/VerifyJob.h"
-#include "model/store/Database.h"
-#include "model/store/SchemaInfo.h"
-#include "model/store/SqliteJournal.h"
+#include "model/ops/InterruptedWriteJob.h"
 #include "model/store/SecretLocation.h"
 #include "tests/support/TestData.h"
 
@@ -58,23 +56,11 @@ QStringList verifyLines(const model::Target& target, int jobs, QString* error)
 
 bool rollBackKilledWriter(const model::Target& target, QString* error)
 {
-    const QString path = target.connection.path;
-    if (!store::hasHotJournal(path))
+    if (!model::hasInterruptedWrite(target))
         return false;
-    store::ConnectionSpec spec = target.connection;
-    spec.readOnly = false;
-    auto writer = store::Database::open(spec);
-    if (!writer) {
-        *error = QStringLiteral("writing open: ") + writer.error().detail;
-        return true;
-    }
-    // The first read plays the journal back.
-    if (auto schema = store::detectSchema(*writer); !schema) {
-        *error = QStringLiteral("first read: ") + schema.error().detail;
-        return true;
-    }
-    if (store::hasHotJournal(path))
-        *error = QStringLiteral("the journal is still hot after a writing open");
+    const auto rolledBack = model::rollBackInterruptedWrite(target, nullptr);
+    if (!rolledBack)
+        *error = rolledBack.error().message;
     return true;
 }
 

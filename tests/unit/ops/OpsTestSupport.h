@@ -17,10 +17,9 @@ model::Target targetFor(const QString& dbUrl, const QByteArray& secretKey);
 // "table TAB row_id TAB field TAB sha256-or-FAIL:<class>". Only plaintext digests are kept.
 QStringList verifyLines(const model::Target& target, int jobs = 0, QString* error = nullptr);
 
-// After a writer was killed: when it left a hot journal (SQLite's rule, store::hasHotJournal), one
-// open with write access rolls it back, as Grafana's next start or a re-run would; a read-only
-// open (verify, the tests' decrypters) refuses until then. Returns whether the journal was hot;
-// `error` is set when the writing open failed or the journal stayed hot. SQLite files only.
+// After a writer was killed: when it left a hot journal, model::rollBackInterruptedWrite plays it
+// back, as Grafana's next start or a re-run would; a read-only open (verify, the tests' decrypters)
+// refuses until then. Returns whether the journal was hot; `error` is set when the roll-back failed.
 bool rollBackKilledWriter(const model::Target& target, QString* error);
 
 // Lines of both lists that differ, for a readable failure message (at most `limit` of each).

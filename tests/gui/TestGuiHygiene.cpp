@@ -167,6 +167,8 @@ private:
     void verifyNoLeakOnScreen(const QString& step);
     void openThroughDialog(const QString& dbPath, const QByteArray& key);
     bool waitSecretsComplete();
+    OperationWizard* startWizard(const char* action);
+    void openAndWait(const model::Target& target);
     void driveWizard(const WizardRun& run);
     void finishWizard(OperationWizard* wizard, const WizardRun& run);
     model::SecretsTableModel* secretsModel() const;
@@ -618,24 +620,43 @@ void TestGuiHygiene::revealCopiesAndHides()
     verifyNoLeakOnScreen(QStringLiteral("revealed, selection copied, hidden with the button"));
 }
 
+// Closes a wizard an earlier step left open when it failed half-way, gives the window a fresh file
+// chooser (no answer queued by a step that failed before using it; the old one stays alive: a
+// wizard holds a reference to it until it is deleted), triggers the action and waits for the
+// wizard; nullptr when none shows.
+OperationWizard* TestGuiHygiene::startWizard(const char* action)
+{
+    if (OperationWizard* left = m_window->currentWizard()) {
+        left->cancelAndWait();
+        left->reject();
+        if (!QTest::qWaitFor([this] { return !m_window->currentWizard(); }))
+            return nullptr;
+    }
+    m_fileChoosers.push_back(std::make_unique<ui::FakeFileChooser>());
+    m_files = m_fileChoosers.back().get();
+    m_window->setFileChooser(m_files);
+    if (!test::triggerAction(m_window.get(), QString::fromLatin1(action)))
+        return nullptr;
+    OperationWizard* wizard = m_window->currentWizard();
+    return wizard && QTest::qWaitForWindowExposed(wizard) ? wizard : nullptr;
+}
+
+// Opens a target in the window (not through the dialog) and waits for the census and every row.
+void TestGuiHygiene::openAndWait(const model::Target& target)
+{
+    QSignalSpy census(m_window.get(), &ui::MainWindow::censusFinished);
+    m_window->openTarget(target);
+    QVERIFY(census.wait(60'000));
+    QVERIFY(census.last().at(0).toBool());
+    QVERIFY(waitSecretsComplete());
+}
+
 // Intro → preflight → options → backup (or skip) → confirm (typing the name when asked) → run →
 // result, exports the result as CSV and JSON, Finish; the main window reloads.
 void TestGuiHygiene::driveWizard(const WizardRun& run)
 {
-    if (OperationWizard* left = m_window->currentWizard()) { // an earlier step failed half-way
-        left->cancelAndWait();
-        left->reject();
-        QTRY_VERIFY(!m_window->currentWizard());
-    }
-    // A fresh chooser: no answer queued by a step that failed before using it. (The old one stays
-    // alive: a wizard holds a reference to it until it is deleted.)
-    m_fileChoosers.push_back(std::make_unique<ui::FakeFileChooser>());
-    m_files = m_fileChoosers.back().get();
-    m_window->setFileChooser(m_files);
-    QVERIFY(test::triggerAction(m_window.get(), QString::fromLatin1(run.action)));
-    OperationWizard* wizard = m_window->currentWizard();
+    OperationWizard* wizard = startWizard(run.action);
     QVERIFY(wizard);
-    QVERIFY(QTest::qWaitForWindowExposed(wizard));
     QSignalSpy preflight(wizard, &OperationWizard::preflightFinished);
     QVERIFY(test::clickForward(wizard));
     QVERIFY(preflight.wait(kJobTimeout));
@@ -847,11 +868,9 @@ void TestGuiHygiene::secretsManagerStore()
         m_needles.addSecretKey(kek);
     refreshDataKeys();
 
-    QSignalSpy census(m_window.get(), &ui::MainWindow::censusFinished);
-    m_window->openTarget(test::gsmTargetFor(f.databasePath, m_gsmConfig, test::kDefaultSecretKey));
-    QVERIFY(census.wait(60'000));
-    QVERIFY(census.last().at(0).toBool());
-    QVERIFY(waitSecretsComplete());
+    openAndWait(test::gsmTargetFor(f.databasePath, m_gsmConfig, test::kDefaultSecretKey));
+    if (QTest::currentTestFailed())
+        return;
     m_window->showPane(ui::MainWindow::SecretsTab);
     ui::SecretsPane* pane = m_window->secretsPane();
     auto* store = pane->findChild<QComboBox*>(QStringLiteral("storeFilterCombo"));
@@ -903,19 +922,11 @@ void TestGuiHygiene::repairWizard()
     const QString moved = test::copyFixture(test::syntheticFixturesDir() + QStringLiteral("/custom-key.db"),
                                             path(QStringLiteral("db/moved")));
     QVERIFY(QFileInfo::exists(moved));
-    QSignalSpy census(m_window.get(), &ui::MainWindow::censusFinished);
-    m_window->openTarget(test::targetFor(moved, kTypedKey));
-    QVERIFY(census.wait(60'000));
-    QVERIFY(census.last().at(0).toBool());
-    QVERIFY(waitSecretsComplete());
-
-    m_fileChoosers.push_back(std::make_unique<ui::FakeFileChooser>());
-    m_files = m_fileChoosers.back().get();
-    m_window->setFileChooser(m_files);
-    QVERIFY(test::triggerAction(m_window.get(), QStringLiteral("actionRepair")));
-    OperationWizard* wizard = m_window->currentWizard();
+    openAndWait(test::targetFor(moved, kTypedKey));
+    if (QTest::currentTestFailed())
+        return;
+    OperationWizard* wizard = startWizard("actionRepair");
     QVERIFY(wizard);
-    QVERIFY(QTest::qWaitForWindowExposed(wizard));
     QVERIFY(test::clickForward(wizard));
     QCOMPARE(wizard->currentId(), int(OperationWizard::OptionsPageId));
     auto* keyEdit = wizard->findChild<QLineEdit*>(QStringLiteral("candidateKeyEdit"));
